@@ -9,11 +9,18 @@ import { evaluateCommand } from './evaluate.ts';
 import { UsageError, userMessage } from './errors.ts';
 import { VERSION } from './version.ts';
 
+export interface CommandOption {
+  type: 'string' | 'boolean';
+  short?: string;
+  multiple?: boolean;
+  description: string;
+}
+
 export interface Command {
   name: string;
   summary: string;
   usage: string;
-  options: NonNullable<ParseArgsConfig['options']>;
+  options: Record<string, CommandOption>;
   run(args: { positionals: string[]; values: Record<string, string | boolean | undefined> }): Promise<number>;
 }
 
@@ -36,7 +43,7 @@ function help(): string {
 function commandHelp(c: Command): string {
   const opts = Object.entries(c.options).map(([name, o]) => {
     const flag = `--${name}${o.type === 'string' ? ' <value>' : ''}`;
-    return `  ${flag.padEnd(26)} ${(o as { description?: string }).description ?? ''}`;
+    return `  ${flag.padEnd(26)} ${o.description}`;
   });
   return [`Usage: spinscope ${c.usage}`, '', c.summary, '', 'Options:', ...opts].join('\n');
 }

@@ -55,7 +55,7 @@ describe('replica (layered SK) critical temperature, science.md §2', () => {
     C.slice(0, 2).forEach((c) => expect(c).toBeCloseTo(2, 1));
     // exact definition on one block
     const b = bond.blocks[2];
-    const mean = b.weight.reduce((s, w) => s + w * w, 0) / b.weight.length;
+    const mean = Array.from(b.weight).reduce((s, w) => s + w * w, 0) / b.weight.length;
     expect(C[2]).toBeCloseTo(256 * mean, 12);
   });
 });
