@@ -26,7 +26,7 @@ export interface TapScanOptions {
   epsilon?: number;
   /** Relative tolerance on T_c (default 1e-8; the bisection rule asks for 1e-6). */
   relTol?: number;
-  /** Points of the initial uniform grid (default 8). */
+  /** Points of the initial uniform grid (default 4; the bound, not the grid, guarantees the result). */
   initialPoints?: number;
   /** Basins whose lower bound is within this of the best λ are explored (default 1e-3). */
   minLambdaTol?: number;
@@ -70,7 +70,7 @@ export function tapCriticalTemperature(bond: BondMatrix, opts: TapScanOptions): 
   const A = hessian.maxA;
   const epsilon = opts.epsilon ?? 0;
   const relTol = opts.relTol ?? 1e-8;
-  const grid = Math.max(2, opts.initialPoints ?? 8);
+  const grid = Math.max(2, opts.initialPoints ?? 4);
   const minTol = opts.minLambdaTol ?? 1e-3;
   const betaMax = opts.betaMax;
   const hMin = 1e-4 * betaMax;
@@ -103,7 +103,7 @@ export function tapCriticalTemperature(bond: BondMatrix, opts: TapScanOptions): 
   // 1. Coarse grid.
   evaluate(0);
   for (let j = 1; j <= grid; j++) {
-    evaluate((j * betaMax) / grid, 1e-4);
+    evaluate((j * betaMax) / grid, 1e-3);
     progress((0.4 * j) / grid, `λ_min on the coarse grid (${j}/${grid})`);
   }
 

@@ -15,7 +15,7 @@ export interface TopSpectrum {
   matvecs: number;
 }
 
-export function topEigenvalues(bond: BondMatrix, count = 10, tol = 1e-7): TopSpectrum {
+export function topEigenvalues(bond: BondMatrix, count = 10, tol = 1e-5): TopSpectrum {
   const res = lanczos((x, y) => bond.apply(x, y), bond.size, {
     which: 'largest',
     count,
