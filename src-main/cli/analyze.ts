@@ -4,6 +4,7 @@ import { describeActivation } from '../core/network/network.ts';
 import type { Command } from './main.ts';
 import { UsageError } from './errors.ts';
 import { formatNumber, table } from './format.ts';
+import { terminalProgress } from './progress.ts';
 
 export const analyzeCommand: Command = {
   name: 'analyze',
@@ -22,7 +23,9 @@ export const analyzeCommand: Command = {
     if (epsilon !== undefined && !(epsilon >= 0)) throw new UsageError('--epsilon must be a number ≥ 0');
     const model = await readOnnxFile(positionals[0]);
     const started = performance.now();
-    const report = analyzeNetwork(model.network, { tMin, epsilon });
+    const progress = terminalProgress('analyze');
+    const report = analyzeNetwork(model.network, { tMin, epsilon, onProgress: progress.update });
+    progress.done();
     const seconds = (performance.now() - started) / 1000;
     report.warnings.unshift(...model.warnings);
     if (values.json) {
