@@ -1,5 +1,4 @@
-import { readOnnxFile } from '../core/onnx/reader.ts';
-import { analyzeNetwork, type AnalysisReport } from '../core/spin/analysis.ts';
+import type { AnalysisReport } from '../core/spin/analysis.ts';
 import { describeActivation } from '../core/network/network.ts';
 import type { Command } from './main.ts';
 import { UsageError } from './errors.ts';
@@ -21,6 +20,8 @@ export const analyzeCommand: Command = {
     const tMin = positiveNumber(values.tmin, 'tmin');
     const epsilon = values.epsilon === undefined ? undefined : Number(values.epsilon);
     if (epsilon !== undefined && !(epsilon >= 0)) throw new UsageError('--epsilon must be a number ≥ 0');
+    const { readOnnxFile } = await import('../core/onnx/reader.ts');
+    const { analyzeNetwork } = await import('../core/spin/analysis.ts');
     const model = await readOnnxFile(positionals[0]);
     const started = performance.now();
     const progress = terminalProgress('analyze');

@@ -1,5 +1,3 @@
-import { readOnnxFile } from '../core/onnx/reader.ts';
-import { evaluateModel } from '../core/onnx/evaluate.ts';
 import type { Command } from './main.ts';
 import { UsageError } from './errors.ts';
 
@@ -22,6 +20,8 @@ export const evaluateCommand: Command = {
       limit = Number(values.limit);
       if (!Number.isInteger(limit) || limit <= 0) throw new UsageError('--limit must be a positive integer');
     }
+    const { readOnnxFile } = await import('../core/onnx/reader.ts');
+    const { evaluateModel } = await import('../core/onnx/evaluate.ts');
     const model = await readOnnxFile(positionals[0]);
     const result = await evaluateModel(positionals[0], model.network, {
       normalize,
