@@ -69,9 +69,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   const debug = rest.includes('--debug');
   try {
-    const options = Object.fromEntries(
-      Object.entries(command.options).map(([k, o]) => [k, { type: o.type, short: o.short, multiple: o.multiple }]),
-    ) as NonNullable<ParseArgsConfig['options']>;
+    const options: NonNullable<ParseArgsConfig['options']> = {};
+    for (const [k, o] of Object.entries(command.options)) {
+      options[k] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
+    }
     options.debug = { type: 'boolean' };
     let parsed;
     try {
