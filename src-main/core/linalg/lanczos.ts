@@ -38,6 +38,11 @@ export interface LanczosResult {
   vectors: Float64Array[];
   /** Residual norms ‖A y − θ y‖. */
   residuals: number[];
+  /**
+   * Distance from the last wanted Ritz value to the next one inward (θ₂ − θ₁ for the smallest):
+   * with it, r²/gap estimates the eigenvalue error far better than the residual r itself.
+   */
+  gap: number;
   matvecs: number;
   converged: boolean;
 }
@@ -49,7 +54,7 @@ export function lanczos(apply: LinearOperator, n: number, opts: LanczosOptions):
   const checkEvery = opts.checkEvery ?? 1;
   const smallest = opts.which === 'smallest';
   const rng = new Random(opts.seed ?? 12345);
-  const ws = new Workspace(n, maxBasis);
+  const ws = Workspace.get(n, maxBasis);
 
   let start = opts.start ? Float64Array.from(opts.start) : randomVector(n, rng);
   if (!(norm(start) > 0)) start = randomVector(n, rng);
@@ -105,9 +110,19 @@ class Workspace {
   private readonly cPtr: number;
   private readonly rows: Float64Array[];
 
-  constructor(
+  private static cached: Workspace | null = null;
+
+  /** The last workspace is reused when it fits: scans call Lanczos dozens of times on one size. */
+  static get(n: number, maxBasis: number): Workspace {
+    const c = Workspace.cached;
+    if (c && c.n === n && c.maxBasis >= maxBasis) return c;
+    Workspace.cached = new Workspace(n, maxBasis);
+    return Workspace.cached;
+  }
+
+  private constructor(
     readonly n: number,
-    maxBasis: number,
+    readonly maxBasis: number,
   ) {
     const layout = new Layout();
     this.basisPtr = layout.alloc(8 * n * maxBasis);
@@ -179,7 +194,10 @@ function assemble(
     scale(y, 1 / norm(y));
     return y;
   });
-  return { values: indices.map((i) => values[i]), vectors: ritzVectors, residuals, matvecs, converged };
+  const last = indices[indices.length - 1];
+  const inner = smallest ? last + 1 : last - 1;
+  const gap = inner >= 0 && inner < m ? Math.abs(values[inner] - values[last]) : Infinity;
+  return { values: indices.map((i) => values[i]), vectors: ritzVectors, residuals, gap, matvecs, converged };
 }
 
 export function dot(a: Float64Array, b: Float64Array): number {

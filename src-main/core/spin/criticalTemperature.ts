@@ -83,8 +83,9 @@ export function tapCriticalTemperature(bond: BondMatrix, opts: TapScanOptions): 
     opts.onProgress?.(Math.min(fraction, 0.99), message);
   };
 
-  // Residual tolerances: coarse where a point only has to bound λ_min, tight where it locates T_c.
-  const evaluate = (beta: number, tol = 1e-5): HessianPoint => {
+  // Residual tolerances: coarse where a point only has to bound λ_min, tight where it locates T_c
+  // (the eigenvalue error is ~r²/gap, far below r).
+  const evaluate = (beta: number, tol = 1e-3): HessianPoint => {
     // Warm start from the eigenvector at the nearest evaluated β.
     let start: Float64Array | undefined;
     let best = Infinity;
@@ -103,7 +104,7 @@ export function tapCriticalTemperature(bond: BondMatrix, opts: TapScanOptions): 
   // 1. Coarse grid.
   evaluate(0);
   for (let j = 1; j <= grid; j++) {
-    evaluate((j * betaMax) / grid, 1e-3);
+    evaluate((j * betaMax) / grid, 1e-2);
     progress((0.4 * j) / grid, `λ_min on the coarse grid (${j}/${grid})`);
   }
 
@@ -194,7 +195,7 @@ function refineCrossing(
     if (!inside(next)) next = 0.5 * (lo.beta + hi.beta);
     const w = hi.beta - lo.beta;
     next = Math.min(hi.beta - 1e-3 * w, Math.max(lo.beta + 1e-3 * w, next));
-    const p = evaluate(next, 1e-8);
+    const p = evaluate(next, 1e-7);
     if (p.lambda > 0) lo = p;
     else hi = p;
     best = p;
@@ -243,10 +244,16 @@ function refineMinimum(
       const w = hi.beta - lo.beta;
       if (!(next > lo.beta && next < hi.beta)) next = 0.5 * (lo.beta + hi.beta);
       next = Math.min(hi.beta - 0.05 * w, Math.max(lo.beta + 0.05 * w, next));
-      const p = evaluate(next, 1e-7);
+      const p = evaluate(next, 1e-5);
       if (p.lambda < localBest.lambda) localBest = p;
       if (p.slope < 0) lo = p;
       else hi = p;
+      // Newton's estimate of the remaining distance to the minimum, |λ'|/λ''.
+      const curvature = (hi.slope - lo.slope) / (hi.beta - lo.beta);
+      if (curvature > 0 && Math.abs(p.slope) / curvature < 1e-6 * p.beta) {
+        localBest = p.lambda <= localBest.lambda ? p : localBest;
+        break;
+      }
     }
     if (localBest.lambda < result.lambda) result = localBest;
   }

@@ -14,7 +14,11 @@ export interface HessianPoint {
   lambda: number;
   /** dλ_min/dβ = vᵀ(2β diag(a) − J)v by Hellmann–Feynman. */
   slope: number;
-  /** A bound on |Ritz value − λ_min| (the Lanczos residual norm). */
+  /**
+   * Estimated |Ritz value − λ_min|: min(r, r²/gap) with r the Lanczos residual and gap the
+   * distance to the next Ritz value (the standard a-posteriori estimate; r alone is a rigorous
+   * but very loose bound, as the error of a Ritz value is quadratic in r).
+   */
   error: number;
   /** The unit eigenvector (the critical mode at the transition). */
   vector: Float64Array;
@@ -61,7 +65,7 @@ export class TapHessian {
       beta,
       lambda: res.values[0],
       slope: this.slope(beta, v, res.values[0]),
-      error: res.residuals[0],
+      error: Math.min(res.residuals[0], res.residuals[0] ** 2 / res.gap),
       vector: v,
       matvecs: res.matvecs,
     };
