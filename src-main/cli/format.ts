@@ -3,7 +3,11 @@ export function table(rows: (string | number)[][], header?: string[]): string {
   const all = header ? [header, ...rows] : rows;
   const cells = all.map((r) => r.map((c) => (typeof c === 'number' ? formatNumber(c) : c)));
   const widths = cells[0].map((_, j) => Math.max(...cells.map((r) => (r[j] ?? '').length)));
-  const line = (r: string[]): string => r.map((c, j) => c.padEnd(widths[j])).join('  ').trimEnd();
+  const line = (r: string[]): string =>
+    r
+      .map((c, j) => c.padEnd(widths[j]))
+      .join('  ')
+      .trimEnd();
   const out = cells.map(line);
   if (header) out.splice(1, 0, widths.map((w) => '─'.repeat(w)).join('  '));
   return out.join('\n');

@@ -71,7 +71,11 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const options: NonNullable<ParseArgsConfig['options']> = {};
     for (const [k, o] of Object.entries(command.options)) {
-      options[k] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
+      options[k] = {
+        type: o.type,
+        ...(o.short ? { short: o.short } : {}),
+        ...(o.multiple ? { multiple: true } : {}),
+      };
     }
     options.debug = { type: 'boolean' };
     let parsed;

@@ -112,9 +112,13 @@ async function main(): Promise<void> {
     const analyzeSeconds = median(times);
     // The same through the command line (includes Node + tsx start-up).
     const t1 = performance.now();
-    execFileSync(process.execPath, [join(import.meta.dirname, '../../bin/spinscope.mjs'), 'analyze', file, '--json'], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    execFileSync(
+      process.execPath,
+      [join(import.meta.dirname, '../../bin/spinscope.mjs'), 'analyze', file, '--json'],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     const cliSeconds = (performance.now() - t1) / 1000;
 
     // Reference: dense eigenvalues of H at one β of the grid (near β_c, where it matters).
@@ -173,7 +177,10 @@ async function main(): Promise<void> {
   }
   const outDir = join(import.meta.dirname, 'results');
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'analyze.json'), JSON.stringify({ date: new Date().toISOString(), rows }, null, 2));
+  writeFileSync(
+    join(outDir, 'analyze.json'),
+    JSON.stringify({ date: new Date().toISOString(), rows }, null, 2),
+  );
 }
 
 await main();

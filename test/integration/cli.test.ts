@@ -26,7 +26,11 @@ async function spinscope(...args: string[]): Promise<{ code: number; stdout: str
 
 describe('spinscope analyze', () => {
   it('--json prints exactly the analysis report of contract 4', async () => {
-    const { code, stdout } = await spinscope('analyze', join(SHARED_FIXTURES, 'relu_gemm_bias/model.onnx'), '--json');
+    const { code, stdout } = await spinscope(
+      'analyze',
+      join(SHARED_FIXTURES, 'relu_gemm_bias/model.onnx'),
+      '--json',
+    );
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
     expect(report.schema).toBe('spinscope.analysis/1');
@@ -75,7 +79,11 @@ describe('spinscope analyze', () => {
 
 describe('spinscope evaluate', () => {
   it('--json gives MNIST test accuracy from onnxruntime and consistency < 1e-5', async () => {
-    const { code, stdout } = await spinscope('evaluate', join(SHARED_FIXTURES, 'relu_nobias/model.onnx'), '--json');
+    const { code, stdout } = await spinscope(
+      'evaluate',
+      join(SHARED_FIXTURES, 'relu_nobias/model.onnx'),
+      '--json',
+    );
     expect(code).toBe(0);
     const r = JSON.parse(stdout);
     expect(r.samples).toBe(10000);

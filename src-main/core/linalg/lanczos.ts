@@ -131,7 +131,10 @@ class Workspace {
     this.kernel = kernelInstance(layout.size);
     const buf = this.kernel.memory.buffer;
     this.w = new Float64Array(buf, this.wPtr, n);
-    this.rows = Array.from({ length: maxBasis }, (_, i) => new Float64Array(buf, this.basisPtr + 8 * n * i, n));
+    this.rows = Array.from(
+      { length: maxBasis },
+      (_, i) => new Float64Array(buf, this.basisPtr + 8 * n * i, n),
+    );
   }
 
   row(i: number): Float64Array {

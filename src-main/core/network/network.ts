@@ -69,7 +69,9 @@ export function validateNetwork(net: Network, source = 'network'): void {
   net.layers.forEach((layer, k) => {
     const name = `${source}: layer ${k + 1}`;
     if (layer.inFeatures !== width) {
-      throw new NetworkError(`${name} expects ${layer.inFeatures} inputs but the previous layer has ${width}`);
+      throw new NetworkError(
+        `${name} expects ${layer.inFeatures} inputs but the previous layer has ${width}`,
+      );
     }
     if (layer.weight.length !== layer.inFeatures * layer.outFeatures) {
       throw new NetworkError(

@@ -42,7 +42,9 @@ export interface AnalyzeOptions {
 export function analyzeNetwork(net: Network, opts: AnalyzeOptions = {}): AnalysisReport {
   const warnings: string[] = [];
   if (net.layers.some((l) => l.bias && l.bias.some((b) => b !== 0))) {
-    warnings.push('biases are ignored: they would act as fields and break the σ → −σ symmetry (science.md §1)');
+    warnings.push(
+      'biases are ignored: they would act as fields and break the σ → −σ symmetry (science.md §1)',
+    );
   }
   const bond = BondMatrix.fromNetwork(net);
   const widths = layerWidths(net);

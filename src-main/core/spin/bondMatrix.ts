@@ -138,7 +138,12 @@ export class BondMatrix {
 }
 
 /** The reference J·v in plain TypeScript (same one-pass structure as the kernel). */
-function applyJs(blocks: readonly BondBlock[], offsets: readonly number[], x: Float64Array, y: Float64Array): void {
+function applyJs(
+  blocks: readonly BondBlock[],
+  offsets: readonly number[],
+  x: Float64Array,
+  y: Float64Array,
+): void {
   y.fill(0);
   blocks.forEach((b, k) => {
     const { rows: n, cols: m, weight: w } = b;
@@ -158,7 +163,11 @@ function applyJs(blocks: readonly BondBlock[], offsets: readonly number[], x: Fl
   });
 }
 
-function computeSquaredRowNorms(blocks: readonly BondBlock[], offsets: readonly number[], size: number): Float64Array {
+function computeSquaredRowNorms(
+  blocks: readonly BondBlock[],
+  offsets: readonly number[],
+  size: number,
+): Float64Array {
   const a = new Float64Array(size);
   blocks.forEach((b, k) => {
     const o0 = offsets[k];

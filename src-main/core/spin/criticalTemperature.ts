@@ -199,7 +199,8 @@ function refineCrossing(
     if (p.lambda > 0) lo = p;
     else hi = p;
     best = p;
-    if (Math.abs(p.lambda) <= Math.max(p.error, 1e-13) && Math.abs(p.lambda / p.slope) < relTol * p.beta) break;
+    if (Math.abs(p.lambda) <= Math.max(p.error, 1e-13) && Math.abs(p.lambda / p.slope) < relTol * p.beta)
+      break;
   }
   // Interpolate the last bracket linearly for the reported β_c.
   const beta =
@@ -222,7 +223,8 @@ function refineMinimum(
   const basins: [HessianPoint, HessianPoint, HessianPoint][] = [];
   for (let i = 1; i < points.length; i++) {
     const p = points[i];
-    const isLocalMin = p.lambda <= points[i - 1].lambda && (i + 1 === points.length || p.lambda <= points[i + 1].lambda);
+    const isLocalMin =
+      p.lambda <= points[i - 1].lambda && (i + 1 === points.length || p.lambda <= points[i + 1].lambda);
     if (isLocalMin && p.lambda <= best + minTol) {
       basins.push([points[i - 1], p, points[Math.min(i + 1, points.length - 1)]]);
     }

@@ -16,7 +16,10 @@ describe('renderer navigation policy', () => {
 
   it('refuses every in-page navigation', () => {
     const listeners: Record<string, (e: { preventDefault(): void }, url: string) => void> = {};
-    applyNavigationPolicy({ setWindowOpenHandler: () => undefined, on: (ev, l) => (listeners[ev] = l) }, vi.fn());
+    applyNavigationPolicy(
+      { setWindowOpenHandler: () => undefined, on: (ev, l) => (listeners[ev] = l) },
+      vi.fn(),
+    );
     const prevent = vi.fn();
     listeners['will-navigate']({ preventDefault: prevent }, 'https://example.org');
     expect(prevent).toHaveBeenCalled();

@@ -6,7 +6,9 @@ describe('dense symmetric eigen-decomposition (Householder + implicit QL)', () =
   it('gives the analytic spectrum 2cos(kπ/(n+1)) of the path-graph adjacency matrix', () => {
     const n = 37;
     const t = tridiagonalEigen(new Float64Array(n), new Float64Array(n - 1).fill(1), n);
-    const exact = Array.from({ length: n }, (_, k) => 2 * Math.cos(((k + 1) * Math.PI) / (n + 1))).sort((a, b) => a - b);
+    const exact = Array.from({ length: n }, (_, k) => 2 * Math.cos(((k + 1) * Math.PI) / (n + 1))).sort(
+      (a, b) => a - b,
+    );
     t.values.forEach((v, i) => expect(v).toBeCloseTo(exact[i], 12));
   });
 

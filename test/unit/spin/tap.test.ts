@@ -68,14 +68,18 @@ describe('TAP critical temperature of single instances', () => {
   });
 
   it('equal layers 4×400 with C = 1: replica 1.272, TAP within 2%', () => {
-    const r = analyzeNetwork(randomNetwork({ widths: [400, 400, 400, 400], init: { gaussianC: 1 }, seed: 2 }));
+    const r = analyzeNetwork(
+      randomNetwork({ widths: [400, 400, 400, 400], init: { gaussianC: 1 }, seed: 2 }),
+    );
     expect(r.replica.tc).toBeCloseTo(1.272, 2);
     expect(Math.abs(r.tap.tc / 1.272 - 1)).toBeLessThan(0.02);
     expect(r.tap.phase).toBe('glass');
   });
 
   it('784-300-200-100-10 with C = 2: replica 1.550, TAP within 2%', () => {
-    const r = analyzeNetwork(randomNetwork({ widths: [784, 300, 200, 100, 10], init: { gaussianC: 2 }, seed: 3 }));
+    const r = analyzeNetwork(
+      randomNetwork({ widths: [784, 300, 200, 100, 10], init: { gaussianC: 2 }, seed: 3 }),
+    );
     expect(r.replica.tc).toBeCloseTo(1.55, 2);
     expect(Math.abs(r.tap.tc / 1.55 - 1)).toBeLessThan(0.02);
     expect(r.tap.phase).toBe('glass');
@@ -104,7 +108,10 @@ describe('TAP critical temperature of single instances', () => {
       [2.5, 6],
       [4, 7],
     ]) {
-      const net = withSpike(randomNetwork({ widths: [50, 40, 30, 10], init: { gaussianC: 1.5 }, seed }), theta);
+      const net = withSpike(
+        randomNetwork({ widths: [50, 40, 30, 10], init: { gaussianC: 1.5 }, seed }),
+        theta,
+      );
       const bond = BondMatrix.fromNetwork(net);
       const betaMax = 4 / analyzeNetwork(net).replica.tc;
       const ours = tapCriticalTemperature(bond, { betaMax });
