@@ -9,7 +9,7 @@
  */
 import { tridiagonalEigen } from './symmetricEigen.ts';
 import { Random } from '../util/random.ts';
-import { kernelInstance, Layout, type KernelExports } from '../spin/kernels/instance.ts';
+import { kernelInstance, Layout, type KernelExports } from '../kernels/instance.ts';
 
 export type LinearOperator = (x: Float64Array, y: Float64Array) => void;
 

@@ -4,7 +4,7 @@
  * (a wrong weight orientation or a missed activation shows up as a large discrepancy).
  */
 import * as ort from 'onnxruntime-node';
-import { forward } from '../network/forward.ts';
+import { ForwardPass } from '../network/forward.ts';
 import type { Network } from '../network/network.ts';
 import { loadMnist, type Normalization } from '../data/mnist.ts';
 
@@ -165,12 +165,13 @@ export async function evaluateModel(
     // A fixed batch dimension that does not divide the image count: the last batch is zero-padded.
     const pad = plan.type === 'float64' ? new Float64Array(feedLength) : new Float32Array(feedLength);
 
+    const pass = new ForwardPass(network);
     let correct = 0;
     let consistency = 0;
     for (let start = 0; start < n; start += chunk) {
       const rows = Math.min(chunk, n - start);
       const x = data.images.subarray(start * inputSize, (start + rows) * inputSize);
-      const expected = forward(network, x, rows);
+      const expected = pass.run(x, rows);
       for (let b = 0; b < rows; b += plan.batch) {
         const used = Math.min(plan.batch, rows - b);
         const images = x.subarray(b * inputSize, (b + used) * inputSize);

@@ -4,12 +4,12 @@
  * Spins are numbered layer by layer: layer k occupies [offsets[k], offsets[k] + widths[k]).
  * J is block-tridiagonal with W^(k) ([N_{k−1}, N_k], row-major) above the diagonal and its
  * transpose below; a dense N × N matrix is never formed. J·v costs one pass over the weights
- * (both triangles in the same sweep), run by a small WebAssembly SIMD kernel (kernels/bond.wat)
+ * (both triangles in the same sweep), run by a small WebAssembly SIMD kernel (core/kernels/kernels.wat)
  * with a plain TypeScript path kept as its reference.
  */
 import type { Network, WeightArray } from '../network/network.ts';
 import { layerWidths } from '../network/network.ts';
-import { kernelInstance, Layout, type KernelExports } from './kernels/instance.ts';
+import { kernelInstance, Layout, type KernelExports } from '../kernels/instance.ts';
 
 export interface BondBlock {
   /** Row-major [rows = N_{k−1}, cols = N_k]. */

@@ -174,7 +174,16 @@ describe('evaluateModel errors', () => {
       ...network,
       layers: [
         ...network.layers.slice(0, -1),
-        { ...last, outFeatures: 5, weight: last.weight.slice(0, last.inFeatures * 5) },
+        {
+          ...last,
+          outFeatures: 5,
+          // keep the first 5 output columns of the [in, out] weight, and their biases
+          weight: Float32Array.from(
+            { length: last.inFeatures * 5 },
+            (_, k) => last.weight[Math.floor(k / 5) * 10 + (k % 5)],
+          ),
+          bias: last.bias?.slice(0, 5),
+        },
       ],
     };
     await expect(evaluateModel(model('relu_gemm_bias'), cut, { limit: 10 })).rejects.toThrow(

@@ -1,4 +1,6 @@
-;; The one hot loop of the spin-model solvers: a weight block W (row-major [n, m]) couples layer
+;; Spinscope's hot loops, in WebAssembly SIMD (f64x2). Compiled by scripts/build-wasm.mjs.
+;;
+;; fused32/fused64 — the one hot loop of the spin-model solvers: a weight block W (row-major [n, m]) couples layer
 ;; k−1 (n spins) to layer k (m spins), so J·v over this block is
 ;;     y_out[j] += Σ_i W[i,j] v_in[i]      (Wᵀ v_{k−1})
 ;;     y_in[i]  += Σ_j W[i,j] v_out[j]     (W v_k)
@@ -132,6 +134,62 @@
         (f64.store (local.get $pw) (f64.sub (f64.load (local.get $pw)) (f64.mul
           (f64x2.extract_lane 0 (local.get $ci))
           (f64.load (i32.add (local.get $row) (i32.shl (local.get $n2) (i32.const 3)))))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $rows))))
+
+;; affine32: y[j] += Σ_i x[i] W[i,j] (one row of a layer's pre-activation, xW with W [n, m]); rows with
+;; x[i] = 0 are skipped (ReLU and sign activations are sparse). Weights f32, vectors f64.
+  (func $affine32 (export "affine32")
+    (param $W i32) (param $n i32) (param $m i32) (param $x i32) (param $y i32)
+    (local $i i32) (local $j i32) (local $m2 i32) (local $row i32) (local $py i32) (local $xs f64) (local $xi v128)
+    (local.set $m2 (i32.and (local.get $m) (i32.const -2)))
+    (local.set $i (i32.const 0))
+    (block $rows_done (loop $rows
+      (br_if $rows_done (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $xs (f64.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 3)))))
+      (if (f64.ne (local.get $xs) (f64.const 0)) (then
+        (local.set $xi (f64x2.splat (local.get $xs)))
+        (local.set $row (i32.add (local.get $W) (i32.shl (i32.mul (local.get $i) (local.get $m)) (i32.const 2))))
+        (local.set $j (i32.const 0))
+        (block $cols_done (loop $cols
+          (br_if $cols_done (i32.ge_u (local.get $j) (local.get $m2)))
+          (local.set $py (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 3))))
+          (v128.store (local.get $py) (f64x2.add (v128.load (local.get $py)) (f64x2.mul (local.get $xi)
+            (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2))))))))
+          (local.set $j (i32.add (local.get $j) (i32.const 2)))
+          (br $cols)))
+        (if (i32.lt_u (local.get $m2) (local.get $m)) (then
+          (local.set $py (i32.add (local.get $y) (i32.shl (local.get $m2) (i32.const 3))))
+          (f64.store (local.get $py) (f64.add (f64.load (local.get $py)) (f64.mul (local.get $xs)
+            (f64.promote_f32 (f32.load (i32.add (local.get $row) (i32.shl (local.get $m2) (i32.const 2))))))))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $rows))))
+
+;; affine64: y[j] += Σ_i x[i] W[i,j] (one row of a layer's pre-activation, xW with W [n, m]); rows with
+;; x[i] = 0 are skipped (ReLU and sign activations are sparse). Weights f64, vectors f64.
+  (func $affine64 (export "affine64")
+    (param $W i32) (param $n i32) (param $m i32) (param $x i32) (param $y i32)
+    (local $i i32) (local $j i32) (local $m2 i32) (local $row i32) (local $py i32) (local $xs f64) (local $xi v128)
+    (local.set $m2 (i32.and (local.get $m) (i32.const -2)))
+    (local.set $i (i32.const 0))
+    (block $rows_done (loop $rows
+      (br_if $rows_done (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $xs (f64.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 3)))))
+      (if (f64.ne (local.get $xs) (f64.const 0)) (then
+        (local.set $xi (f64x2.splat (local.get $xs)))
+        (local.set $row (i32.add (local.get $W) (i32.shl (i32.mul (local.get $i) (local.get $m)) (i32.const 3))))
+        (local.set $j (i32.const 0))
+        (block $cols_done (loop $cols
+          (br_if $cols_done (i32.ge_u (local.get $j) (local.get $m2)))
+          (local.set $py (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 3))))
+          (v128.store (local.get $py) (f64x2.add (v128.load (local.get $py)) (f64x2.mul (local.get $xi)
+            (v128.load (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 3)))))))
+          (local.set $j (i32.add (local.get $j) (i32.const 2)))
+          (br $cols)))
+        (if (i32.lt_u (local.get $m2) (local.get $m)) (then
+          (local.set $py (i32.add (local.get $y) (i32.shl (local.get $m2) (i32.const 3))))
+          (f64.store (local.get $py) (f64.add (f64.load (local.get $py)) (f64.mul (local.get $xs)
+            (f64.load (i32.add (local.get $row) (i32.shl (local.get $m2) (i32.const 3)))))))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $rows))))
 )

@@ -1,9 +1,9 @@
 /**
- * One instance of the WebAssembly kernels (bond.wat) with its own linear memory. Callers lay out
+ * One instance of the WebAssembly kernels (kernels.wat) with its own linear memory. Callers lay out
  * their arrays in that memory and pass byte offsets; typed-array views are taken after the memory
  * has its final size (growing would detach them).
  */
-import { BOND_KERNEL_WASM_BASE64 } from './bondKernel.ts';
+import { KERNELS_WASM_BASE64 } from './kernelsWasm.ts';
 
 type Ptr = number;
 export interface KernelExports {
@@ -18,7 +18,7 @@ let compiled: WebAssembly.Module | null = null;
 
 /** A kernel instance whose memory holds at least `bytes` bytes. */
 export function kernelInstance(bytes: number): KernelExports {
-  compiled ??= new WebAssembly.Module(Buffer.from(BOND_KERNEL_WASM_BASE64, 'base64'));
+  compiled ??= new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
   const pages = Math.max(1, Math.ceil(bytes / 65536));
   if (pages > 65536) throw new RangeError(`spin kernels: ${bytes} bytes exceed the 4 GiB WebAssembly memory`);
   const exports = new WebAssembly.Instance(compiled, {}).exports as unknown as KernelExports;
