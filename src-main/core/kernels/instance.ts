@@ -12,6 +12,8 @@ export interface KernelExports {
   fused64(W: Ptr, n: number, m: number, vin: Ptr, vout: Ptr, yin: Ptr, yout: Ptr): void;
   dots(V: Ptr, m: number, n: number, w: Ptr, c: Ptr): void;
   subtract(V: Ptr, m: number, n: number, c: Ptr, w: Ptr): void;
+  affine32(W: Ptr, n: number, m: number, x: Ptr, y: Ptr): void;
+  affine64(W: Ptr, n: number, m: number, x: Ptr, y: Ptr): void;
 }
 
 let compiled: WebAssembly.Module | null = null;
