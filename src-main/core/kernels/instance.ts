@@ -14,6 +14,8 @@ export interface KernelExports {
   subtract(V: Ptr, m: number, n: number, c: Ptr, w: Ptr): void;
   affine32(W: Ptr, n: number, m: number, x: Ptr, y: Ptr): void;
   affine64(W: Ptr, n: number, m: number, x: Ptr, y: Ptr): void;
+  rowdots32(W: Ptr, n: number, m: number, v: Ptr, y: Ptr): void;
+  rowdots64(W: Ptr, n: number, m: number, v: Ptr, y: Ptr): void;
 }
 
 let compiled: WebAssembly.Module | null = null;

@@ -192,4 +192,56 @@
             (f64.load (i32.add (local.get $row) (i32.shl (local.get $m2) (i32.const 3)))))))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $rows))))
+
+;; rowdots32: y[i] += Σ_j W[i,j] v[j] (W v with W [n, m]: the other half of a block's product, alone).
+  (func $rowdots32 (export "rowdots32")
+    (param $W i32) (param $n i32) (param $m i32) (param $v i32) (param $y i32)
+    (local $i i32) (local $j i32) (local $m2 i32) (local $row i32) (local $acc v128) (local $s f64) (local $py i32)
+    (local.set $m2 (i32.and (local.get $m) (i32.const -2)))
+    (local.set $i (i32.const 0))
+    (block $rows_done (loop $rows
+      (br_if $rows_done (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $row (i32.add (local.get $W) (i32.shl (i32.mul (local.get $i) (local.get $m)) (i32.const 2))))
+      (local.set $acc (f64x2.splat (f64.const 0)))
+      (local.set $j (i32.const 0))
+      (block $cols_done (loop $cols
+        (br_if $cols_done (i32.ge_u (local.get $j) (local.get $m2)))
+        (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2)))))
+          (v128.load (i32.add (local.get $v) (i32.shl (local.get $j) (i32.const 3)))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $cols)))
+      (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
+      (if (i32.lt_u (local.get $m2) (local.get $m)) (then
+        (local.set $s (f64.add (local.get $s) (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $row) (i32.shl (local.get $m2) (i32.const 2)))))
+          (f64.load (i32.add (local.get $v) (i32.shl (local.get $m2) (i32.const 3)))))))))
+      (local.set $py (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 3))))
+      (f64.store (local.get $py) (f64.add (f64.load (local.get $py)) (local.get $s)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $rows))))
+
+;; rowdots64: y[i] += Σ_j W[i,j] v[j] (W v with W [n, m]: the other half of a block's product, alone).
+  (func $rowdots64 (export "rowdots64")
+    (param $W i32) (param $n i32) (param $m i32) (param $v i32) (param $y i32)
+    (local $i i32) (local $j i32) (local $m2 i32) (local $row i32) (local $acc v128) (local $s f64) (local $py i32)
+    (local.set $m2 (i32.and (local.get $m) (i32.const -2)))
+    (local.set $i (i32.const 0))
+    (block $rows_done (loop $rows
+      (br_if $rows_done (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $row (i32.add (local.get $W) (i32.shl (i32.mul (local.get $i) (local.get $m)) (i32.const 3))))
+      (local.set $acc (f64x2.splat (f64.const 0)))
+      (local.set $j (i32.const 0))
+      (block $cols_done (loop $cols
+        (br_if $cols_done (i32.ge_u (local.get $j) (local.get $m2)))
+        (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (v128.load (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 3))))
+          (v128.load (i32.add (local.get $v) (i32.shl (local.get $j) (i32.const 3)))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $cols)))
+      (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
+      (if (i32.lt_u (local.get $m2) (local.get $m)) (then
+        (local.set $s (f64.add (local.get $s) (f64.mul (f64.load (i32.add (local.get $row) (i32.shl (local.get $m2) (i32.const 3))))
+          (f64.load (i32.add (local.get $v) (i32.shl (local.get $m2) (i32.const 3)))))))))
+      (local.set $py (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 3))))
+      (f64.store (local.get $py) (f64.add (f64.load (local.get $py)) (local.get $s)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $rows))))
 )

@@ -38,8 +38,10 @@ export class BondMatrix {
   private blockOffsets: number[] = [];
   private xPtr = 0;
   private yPtr = 0;
+  private zPtr = 0;
   private xView!: Float64Array;
   private yView!: Float64Array;
+  private zView!: Float64Array;
 
   constructor(blocks: readonly BondBlock[], backend: BondBackend = 'wasm') {
     if (blocks.length === 0) throw new RangeError('bond matrix: no weight blocks');
@@ -91,6 +93,94 @@ export class BondMatrix {
     applyJs(this.blocks, this.offsets, x, y);
   }
 
+  /**
+   * The bipartite structure: spins on layers of one parity ("side" 0 = even layers, 1 = odd) couple
+   * only to the other side through the block matrix B, and J = [[0, B], [Bᵀ, 0]]. This applies
+   * the Gram operator BᵀB of one side: x and y are compact vectors of that side's spins (its
+   * layers concatenated in order), y = BᵀB x. Its eigenvalues are the squared singular values σ²,
+   * and ±σ are the eigenvalues of J. Each weight is read twice, once per direction.
+   */
+  applyGram(side: 0 | 1, x: Float64Array, y: Float64Array): void {
+    this.matvecs++;
+    this.scatter(side, x, this.xView);
+    this.halfApply(side, this.xView, this.yView, this.xPtr, this.yPtr);
+    this.halfApply(side === 0 ? 1 : 0, this.yView, this.zView, this.yPtr, this.zPtr);
+    this.gather(side, this.zView, y);
+  }
+
+  /** y = B x from `side` to the other side (compact vectors): half of J·x. */
+  applyHalf(side: 0 | 1, x: Float64Array, y: Float64Array): void {
+    this.scatter(side, x, this.xView);
+    this.halfApply(side, this.xView, this.yView, this.xPtr, this.yPtr);
+    this.gather(side === 0 ? 1 : 0, this.yView, y);
+  }
+
+  /** Number of spins on a side (layers of that parity). */
+  sideSize(side: 0 | 1): number {
+    let n = 0;
+    this.widths.forEach((w, k) => (k % 2 === side ? (n += w) : 0));
+    return n;
+  }
+
+  /** Full-length vector (zeros on the other side) from a compact side vector. */
+  expandSide(side: 0 | 1, x: Float64Array): Float64Array {
+    const full = new Float64Array(this.size);
+    this.scatter(side, x, full);
+    return full;
+  }
+
+  private scatter(side: 0 | 1, compact: Float64Array, full: Float64Array): void {
+    let c = 0;
+    this.widths.forEach((w, k) => {
+      if (k % 2 !== side) return;
+      full.set(compact.subarray(c, c + w), this.offsets[k]);
+      c += w;
+    });
+  }
+
+  private gather(side: 0 | 1, full: Float64Array, compact: Float64Array): void {
+    let c = 0;
+    this.widths.forEach((w, k) => {
+      if (k % 2 !== side) return;
+      compact.set(full.subarray(this.offsets[k], this.offsets[k] + w), c);
+      c += w;
+    });
+  }
+
+  /** out (other side) = B in (this side), on full-length kernel vectors at the given pointers. */
+  private halfApply(side: 0 | 1, _in: Float64Array, out: Float64Array, inPtr: number, outPtr: number): void {
+    const k = this.requireKernel();
+    out.fill(0);
+    this.blocks.forEach((b, i) => {
+      // block i couples layer i (rows) and layer i + 1 (cols)
+      const f32 = b.weight instanceof Float32Array;
+      if (i % 2 === side) {
+        // source on the rows' layer: out_{i+1} += Wᵀ in_i
+        (f32 ? k.affine32 : k.affine64)(
+          this.blockOffsets[i],
+          b.rows,
+          b.cols,
+          inPtr + 8 * this.offsets[i],
+          outPtr + 8 * this.offsets[i + 1],
+        );
+      } else {
+        // source on the cols' layer: out_i += W in_{i+1}
+        (f32 ? k.rowdots32 : k.rowdots64)(
+          this.blockOffsets[i],
+          b.rows,
+          b.cols,
+          inPtr + 8 * this.offsets[i + 1],
+          outPtr + 8 * this.offsets[i],
+        );
+      }
+    });
+  }
+
+  private requireKernel(): KernelExports {
+    if (!this.kernel) throw new Error('bond matrix: the bipartite operators need the wasm backend');
+    return this.kernel;
+  }
+
   /** Dense J (N × N, row-major) — only for tests and the dense reference on small networks. */
   toDense(): Float64Array {
     const n = this.size;
@@ -122,6 +212,7 @@ export class BondMatrix {
     this.blockOffsets = this.blocks.map((b) => layout.alloc(b.weight.byteLength));
     this.xPtr = layout.alloc(8 * this.size);
     this.yPtr = layout.alloc(8 * this.size);
+    this.zPtr = layout.alloc(8 * this.size);
     const kernel = kernelInstance(layout.size);
     const buf = kernel.memory.buffer;
     this.blocks.forEach((b, k) => {
@@ -133,6 +224,7 @@ export class BondMatrix {
     });
     this.xView = new Float64Array(buf, this.xPtr, this.size);
     this.yView = new Float64Array(buf, this.yPtr, this.size);
+    this.zView = new Float64Array(buf, this.zPtr, this.size);
     this.kernel = kernel;
   }
 }

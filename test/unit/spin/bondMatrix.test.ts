@@ -74,3 +74,27 @@ describe('bond matrix J in block form', () => {
     expect(values.filter((v) => Math.abs(v) < 1e-10).length).toBeGreaterThanOrEqual(20);
   });
 });
+
+describe('spectrum of J from the bipartite Gram operator BᵀB', () => {
+  it('gives the whole top of the dense spectrum, ±σ pairs and zeros included, on tiny and odd-width nets', async () => {
+    const { topEigenvalues } = await import('../../../src-main/core/spin/spectrum.ts');
+    for (const w of [
+      [3, 5, 2],
+      [7, 4],
+      [13, 7, 11, 5, 3],
+    ]) {
+      const bond = BondMatrix.fromNetwork(randomNetwork({ widths: w, seed: 6 }));
+      const dense = Array.from(symmetricEigen(bond.toDense(), bond.size, false).values).reverse();
+      const count = Math.min(10, bond.size);
+      const top = topEigenvalues(bond, count);
+      expect(top.values).toHaveLength(count);
+      top.values.forEach((v, i) => expect(v).toBeCloseTo(dense[i], 9));
+      // eigenvectors of J for the positive values
+      top.vectors.forEach((x, i) => {
+        const y = new Float64Array(bond.size);
+        bond.apply(x, y);
+        y.forEach((yi, k) => expect(yi).toBeCloseTo(top.values[i] * x[k], 9));
+      });
+    }
+  });
+});
