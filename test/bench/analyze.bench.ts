@@ -164,7 +164,7 @@ async function main(): Promise<void> {
       `  analyze            ${r.analyzeSeconds.toFixed(3)} s (median of ${repeats}; goal < ${r.goalSeconds} s: ${r.analyzeSeconds < r.goalSeconds ? 'met' : 'NOT met'}), CLI incl. start-up ${r.cliSeconds.toFixed(2)} s`,
     );
     console.log(
-      `  T_c                TAP ${r.tc.toFixed(4)} (${r.phase}), replica ${r.replicaTc.toFixed(4)}; ${r.evaluations} eigen-solves, ${r.matvecs} J·v`,
+      `  T_c                TAP ${r.tc.toFixed(4)} (${r.phase}), replica ${r.replicaTc.toFixed(4)}; TAP scan: ${r.evaluations} eigen-solves, ${r.matvecs} J·v`,
     );
     console.log(
       `  dense (TS, O(N³))  ${r.denseOneSolveSeconds.toFixed(2)} s per β${r.denseMeasured ? '' : ' (extrapolated by N³ from the smaller net)'} → ${(r.denseGridSeconds / 60).toFixed(1)} min for the grid; ratio ${r.ratioVsDense.toFixed(0)}×`,
