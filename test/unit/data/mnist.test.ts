@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultMnistDir, loadMnist, MnistError, type Dataset } from '../../../src-main/core/data/mnist.ts';
+import { thrownBy } from '../../helpers/errors.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'spinscope-mnist-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -40,15 +41,7 @@ function folder(name: string, files: Record<string, Uint8Array>): string {
   return dir;
 }
 
-function mnistError(fn: () => unknown): MnistError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(MnistError);
-    return e as MnistError;
-  }
-  throw new Error('expected an MnistError');
-}
+const mnistError = (fn: () => unknown): MnistError => thrownBy(fn, MnistError);
 
 describe('loadMnist', () => {
   it('loads the test split with pixels in [0, 1]', () => {

@@ -13,16 +13,9 @@ import {
   WIRE_SGROUP,
   WIRE_VARINT,
 } from '../../../src-main/core/onnx/protobuf.ts';
+import { thrownBy } from '../../helpers/errors.ts';
 
-function protoError(f: () => unknown): ProtoError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ProtoError);
-    return e as ProtoError;
-  }
-  throw new Error('no error');
-}
+const protoError = (fn: () => unknown): ProtoError => thrownBy(fn, ProtoError);
 
 describe('ProtoReader / ProtoWriter', () => {
   it('round-trips varints from 0 to 2^53 − 1 and negative int64 (10-byte two’s complement)', () => {
