@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { readOnnxFile } from '../../src-main/core/onnx/reader.ts';
 import { analyzeNetwork } from '../../src-main/core/spin/analysis.ts';
+import { evaluateModel } from '../../src-main/core/onnx/evaluate.ts';
 import { listFixtures, relErr } from '../helpers/fixtures.ts';
 
 const fixtures = listFixtures();
@@ -46,6 +47,19 @@ describe('analysis of the PyTorch fixtures equals the independent reference', ()
         expect(network.layers.map((l) => l.activation.kind)).toEqual(exp.activations);
       }
       if (exp.output) expect(network.output).toBe(exp.output);
+    });
+  }
+
+  // PyTorch measured these accuracies on the same 10k images (pixels/255): onnxruntime on the
+  // exported file must agree up to a couple of float32 near-ties.
+  for (const f of fixtures.filter((x) => x.expected?.accuracy !== undefined)) {
+    it(`${f.corpus}/${f.name}: evaluate's MNIST accuracy equals PyTorch's (${f.expected!.accuracy})`, async (ctx) => {
+      const { network, input } = await readOnnxFile(f.model);
+      if (input.elemType === 10) ctx.skip('float16 input: MNIST evaluation feeds float32 or float64');
+      const r = await evaluateModel(f.model, network);
+      expect(r.samples).toBe(10000);
+      expect(Math.abs(r.accuracy - f.expected!.accuracy!)).toBeLessThanOrEqual(2e-4);
+      expect(r.consistency).toBeLessThan(2e-5);
     });
   }
 });
