@@ -4,6 +4,7 @@
  * has its final size (growing would detach them).
  */
 import { KERNELS_WASM_BASE64 } from './kernelsWasm.ts';
+import { NetworkError } from '../network/network.ts';
 
 type Ptr = number;
 export interface KernelExports {
@@ -24,7 +25,11 @@ let compiled: WebAssembly.Module | null = null;
 export function kernelInstance(bytes: number): KernelExports {
   compiled ??= new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
   const pages = Math.max(1, Math.ceil(bytes / 65536));
-  if (pages > 65536) throw new RangeError(`spin kernels: ${bytes} bytes exceed the 4 GiB WebAssembly memory`);
+  if (pages > 65536) {
+    throw new NetworkError(
+      `the network is too large for Spinscope's kernels: ${bytes} bytes of weights and work space, the limit is 4 GiB`,
+    );
+  }
   const exports = new WebAssembly.Instance(compiled, {}).exports as unknown as KernelExports;
   const have = exports.memory.buffer.byteLength / 65536;
   if (pages > have) exports.memory.grow(pages - have);

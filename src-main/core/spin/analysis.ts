@@ -2,7 +2,7 @@
  * The analysis report of one network (architecture.md, contract 4): the spin model's size, the
  * replica prediction, the TAP critical temperature and phase, and the top of the bond spectrum.
  */
-import { couplingCount, layerWidths, spinCount, type Network } from '../network/network.ts';
+import { couplingCount, layerWidths, NetworkError, spinCount, type Network } from '../network/network.ts';
 import { BondMatrix } from './bondMatrix.ts';
 import { tapCriticalTemperature, type Phase } from './criticalTemperature.ts';
 import { couplingStrengths, replicaCriticalTemperature } from './replica.ts';
@@ -49,6 +49,11 @@ export function analyzeNetwork(net: Network, opts: AnalyzeOptions = {}): Analysi
   const bond = BondMatrix.fromNetwork(net);
   const widths = layerWidths(net);
   const C = couplingStrengths(bond);
+  if (C.every((c) => c === 0)) {
+    throw new NetworkError(
+      'every weight is zero: the spin model has no couplings and no transition (is this an empty or untrained-and-zeroed checkpoint?)',
+    );
+  }
   const replicaTc = replicaCriticalTemperature(widths, C);
   const report = (f: number, msg: string): void => opts.onProgress?.(f, msg);
 

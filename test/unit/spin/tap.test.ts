@@ -134,3 +134,26 @@ describe('TAP critical temperature of single instances', () => {
     expect(() => tapCriticalTemperature(bond, { betaMax: 3, signal: ac.signal })).toThrow(/cancelled/);
   });
 });
+
+describe('degenerate networks', () => {
+  it('all-zero weights are a clear error, not a report with null temperatures', () => {
+    const net = randomNetwork({ widths: [5, 3, 2], seed: 1 });
+    net.layers.forEach((l) => (l.weight as Float32Array).fill(0));
+    expect(() => analyzeNetwork(net)).toThrow(/every weight is zero/);
+  });
+
+  it('two spins coupled by w = 1: λ_min = 1 + β² − β never reaches 0, minimum at β = 1/2 (glass rule: T_c = 2)', () => {
+    const net: Network = {
+      inputSize: 1,
+      output: 'none',
+      layers: [
+        { inFeatures: 1, outFeatures: 1, weight: Float32Array.of(1), activation: { kind: 'identity' } },
+      ],
+    };
+    const r = analyzeNetwork(net);
+    expect(r.tap.phase).toBe('glass');
+    expect(r.tap.tc).toBeCloseTo(2, 6);
+    expect(r.tap.minLambda).toBeCloseTo(0.75, 9);
+    expect(r.spectrum.top).toEqual([expect.closeTo(1, 12), expect.closeTo(-1, 12)]);
+  });
+});
