@@ -122,14 +122,15 @@ export function tapCriticalTemperature(bond: BondMatrix, opts: TapScanOptions): 
 
   for (let round = 0; round < 60; round++) {
     const best = Math.min(...points.map((p) => p.lambda));
-    const firstNegative = points.findIndex((p) => p.lambda < -epsilon);
+    const firstNonPositive = points.findIndex((p) => p.lambda <= 0);
     const toSplit: number[] = [];
     for (let i = 0; i + 1 < points.length; i++) {
       const iv = { left: points[i], right: points[i + 1] };
       const width = iv.right.beta - iv.left.beta;
       if (width <= hMin) continue;
       const lb = lowerBound(iv);
-      const mayHideCrossing = (firstNegative < 0 || i + 1 < firstNegative) && lb.value < -epsilon;
+      // T_c is the first zero crossing, so zero (not −ε) is what must not be missed before it.
+      const mayHideCrossing = (firstNonPositive < 0 || i + 1 < firstNonPositive) && lb.value < 0;
       const mayHideMinimum = lb.value < best - minTol;
       if (mayHideCrossing || mayHideMinimum) {
         const h = width / 4;
@@ -145,13 +146,13 @@ export function tapCriticalTemperature(bond: BondMatrix, opts: TapScanOptions): 
   let minPoint = refineMinimum(points, evaluate, relTol, minTol);
   progress(0.85, 'located the minimum of λ_min');
 
-  // 4. Phase and T_c.
-  const firstNegative = points.findIndex((p) => p.lambda < -epsilon);
+  // 4. Phase (ordered if λ_min goes below −ε) and T_c (the first zero crossing, or the argmin).
+  const firstNonPositive = points.findIndex((p) => p.lambda <= 0);
   let phase: Phase;
   let critical: HessianPoint;
-  if (minPoint.lambda < -epsilon && firstNegative > 0) {
+  if (minPoint.lambda < -epsilon && firstNonPositive > 0) {
     phase = 'ordered';
-    critical = refineCrossing(points[firstNegative - 1], points[firstNegative], evaluate, relTol);
+    critical = refineCrossing(points[firstNonPositive - 1], points[firstNonPositive], evaluate, relTol);
   } else {
     phase = 'glass';
     critical = minPoint;

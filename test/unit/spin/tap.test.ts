@@ -157,3 +157,23 @@ describe('degenerate networks', () => {
     expect(r.spectrum.top).toEqual([expect.closeTo(1, 12), expect.closeTo(-1, 12)]);
   });
 });
+
+describe('the ε of the phase rule', () => {
+  it('decides the phase only: an ordered net stays ordered with T_c at the first zero crossing for ε below its depth, and turns glass above', () => {
+    const net = withSpike(
+      randomNetwork({ widths: [50, 40, 30, 10], init: { gaussianC: 1.5 }, seed: 6 }),
+      2.5,
+    );
+    const bond = BondMatrix.fromNetwork(net);
+    const betaMax = 4 / analyzeNetwork(net).replica.tc;
+    const plain = tapCriticalTemperature(bond, { betaMax });
+    expect(plain.phase).toBe('ordered');
+    const depth = -plain.minLambda;
+    const small = tapCriticalTemperature(bond, { betaMax, epsilon: depth / 2 });
+    expect(small.phase).toBe('ordered');
+    expect(small.tc).toBeCloseTo(plain.tc, 7);
+    const large = tapCriticalTemperature(bond, { betaMax, epsilon: depth * 2 });
+    expect(large.phase).toBe('glass');
+    expect(large.tc).toBeCloseTo(1 / plain.argminBeta, 4);
+  });
+});
