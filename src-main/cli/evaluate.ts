@@ -1,5 +1,6 @@
 import type { Command } from './main.ts';
 import { UsageError } from './errors.ts';
+import { terminalProgress } from './progress.ts';
 
 export const evaluateCommand: Command = {
   name: 'evaluate',
@@ -27,11 +28,14 @@ export const evaluateCommand: Command = {
     const { readOnnxFile } = await import('../core/onnx/reader.ts');
     const { evaluateModel } = await import('../core/onnx/evaluate.ts');
     const model = await readOnnxFile(positionals[0]);
+    const progress = terminalProgress('evaluate');
     const result = await evaluateModel(positionals[0], model.network, {
       normalize,
       limit,
       dataDir: values.data as string | undefined,
+      onProgress: (f) => progress.update(f, 'MNIST test images through onnxruntime and Spinscope'),
     });
+    progress.done();
     if (values.json) console.log(JSON.stringify(result));
     else {
       console.log(`${positionals[0]}`);
