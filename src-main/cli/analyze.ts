@@ -8,24 +8,36 @@ import { terminalProgress } from './progress.ts';
 export const analyzeCommand: Command = {
   name: 'analyze',
   summary: 'the spin model of an ONNX network: replica and TAP T_c, phase, top of the bond spectrum',
-  usage: 'analyze MODEL.onnx [--json] [--tmin T] [--epsilon E]',
+  usage: 'analyze MODEL.onnx [--json] [--tmin T] [--epsilon E] [--top N] [--curve]',
   options: {
     json: { type: 'boolean', description: 'print the analysis report (spinscope.analysis/1) as JSON' },
     tmin: { type: 'string', description: 'lowest temperature of the TAP scan (default: replica T_c / 4)' },
     epsilon: { type: 'string', description: 'ordered if min λ_min < −epsilon (default 0)' },
     curve: { type: 'boolean', description: 'also print the λ_min(T) points of the scan' },
+    top: { type: 'string', description: 'how many of the largest eigenvalues of J to report (default 10)' },
   },
   async run({ positionals, values }) {
     if (positionals.length !== 1) throw new UsageError('expected one model file');
     const tMin = positiveNumber(values.tmin, 'tmin');
     const epsilon = values.epsilon === undefined ? undefined : Number(values.epsilon);
     if (epsilon !== undefined && !(epsilon >= 0)) throw new UsageError('--epsilon must be a number ≥ 0');
+    let spectrumCount: number | undefined;
+    if (values.top !== undefined) {
+      spectrumCount = Number(values.top);
+      if (!Number.isInteger(spectrumCount) || spectrumCount < 1)
+        throw new UsageError('--top must be a positive integer');
+    }
     const { readOnnxFile } = await import('../core/onnx/reader.ts');
     const { analyzeNetwork } = await import('../core/spin/analysis.ts');
     const model = await readOnnxFile(positionals[0]);
     const started = performance.now();
     const progress = terminalProgress('analyze');
-    const report = analyzeNetwork(model.network, { tMin, epsilon, onProgress: progress.update });
+    const report = analyzeNetwork(model.network, {
+      tMin,
+      epsilon,
+      spectrumCount,
+      onProgress: progress.update,
+    });
     progress.done();
     const seconds = (performance.now() - started) / 1000;
     report.warnings.unshift(...model.warnings);

@@ -70,6 +70,20 @@ describe('spinscope analyze', () => {
     expect(b.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('--top N reports the N largest eigenvalues of J, descending', async () => {
+    const { code, stdout } = await spinscope(
+      'analyze',
+      join(SHARED_FIXTURES, 'random_init/model.onnx'),
+      '--json',
+      '--top',
+      '25',
+    );
+    expect(code).toBe(0);
+    const top: number[] = JSON.parse(stdout).spectrum.top;
+    expect(top).toHaveLength(25);
+    top.slice(1).forEach((v, i) => expect(v).toBeLessThanOrEqual(top[i]));
+  });
+
   it('bad usage exits with code 2 and the command’s help', async () => {
     const { code, stderr } = await spinscope('analyze', '--tmin', '-1', 'x.onnx');
     expect(code).toBe(2);
