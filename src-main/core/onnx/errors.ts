@@ -10,6 +10,11 @@ export class OnnxError extends Error {
   }
 }
 
+/** What the reader can map, appended to its refusals so the user knows what would work. */
+export const SUPPORTED =
+  'Spinscope maps fully connected networks (Gemm/MatMul with Relu, LeakyRelu, Tanh, Sigmoid, Sign, Clip, ' +
+  'Identity, Dropout, Flatten/Reshape, Softmax at the end) only';
+
 /** A name from a file, quoted and shortened for a message (hostile files may hold huge or odd names). */
 export function quote(name: string, max = 80): string {
   // eslint-disable-next-line no-control-regex
