@@ -16,6 +16,7 @@
  */
 import type { BondMatrix } from './bondMatrix.ts';
 import { TapHessian, type HessianPoint } from './tapHessian.ts';
+import { CancelledError } from '../util/cancel.ts';
 
 export type Phase = 'glass' | 'ordered';
 
@@ -53,12 +54,7 @@ export interface TapCriticalResult {
   warnings: string[];
 }
 
-export class CancelledError extends Error {
-  override name = 'CancelledError';
-  constructor() {
-    super('cancelled');
-  }
-}
+export { CancelledError };
 
 interface Interval {
   left: HessianPoint;
