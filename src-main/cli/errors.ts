@@ -4,7 +4,22 @@ export class UsageError extends Error {
 }
 
 /** Error classes whose messages are written for users (they name the file and what to do). */
-const USER_ERRORS = new Set(['OnnxError', 'NetworkError', 'IdxError', 'UsageError', 'CancelledError']);
+const USER_ERRORS = new Set([
+  'OnnxError',
+  'NetworkError',
+  'IdxError',
+  'MnistError',
+  'UsageError',
+  'CancelledError',
+  'ConfigError',
+  'RunError',
+  'NpyError',
+  'NpzError',
+  'ZipError',
+  'AtomicWriteError',
+  'TrainEngineError',
+  'EvaluationError',
+]);
 
 export function userMessage(e: unknown): string {
   if (e instanceof Error) {

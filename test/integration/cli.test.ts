@@ -2,27 +2,13 @@
  * The `spinscope` command as users run it (`npx spinscope …` → bin/spinscope.mjs through tsx), on
  * real files, with real onnxruntime-node.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, SHARED_FIXTURES, relErr } from '../helpers/fixtures.ts';
+import { spinscope } from '../helpers/cli.ts';
+import { SHARED_FIXTURES, relErr } from '../helpers/fixtures.ts';
 import expectedRelu from '../../../shared/fixtures/onnx/relu_gemm_bias/expected.json' with { type: 'json' };
-
-const run = promisify(execFile);
-const BIN = join(REPO_ROOT, 'bin/spinscope.mjs');
-
-async function spinscope(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: REPO_ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 describe('spinscope analyze', () => {
   it('--json prints exactly the analysis report of contract 4', async () => {
