@@ -37,6 +37,11 @@ export class GraphBuilder {
 
   constructor(private readonly graphName = 'spinscope') {}
 
+  /** Whether a value of this name exists (input, initializer or node output). */
+  has(name: string): boolean {
+    return this.names.has(name);
+  }
+
   /** Declares a graph input and returns its name. */
   input(name: string, type: ElemType, shape: Dim[]): string {
     this.claim(name);

@@ -34,7 +34,7 @@ export interface EvalResult {
   count: number;
 }
 
-export type EngineSpec = GraphSpec & Pick<TrainConfig, 'lr' | 'threads'>;
+export type EngineSpec = GraphSpec & Pick<TrainConfig, 'threads'>;
 
 export class TrainEngineError extends Error {
   override name = 'TrainEngineError';
@@ -49,9 +49,12 @@ export class TrainEngine {
   /** Optimiser steps taken (Adam's t). */
   optimizerSteps = 0;
 
+  /** Training-step sessions by the number of steps their graph unrolls. */
+  private readonly stepSessions = new Map<number, Promise<ort.InferenceSession>>();
+
   private constructor(
     readonly spec: EngineSpec,
-    private readonly stepSession: ort.InferenceSession,
+    private readonly options: ort.InferenceSession.SessionOptions,
     private readonly evalSession: ort.InferenceSession,
   ) {
     this.carried = carriedTensors(spec);
@@ -72,11 +75,9 @@ export class TrainEngine {
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
     };
-    const [step, evaluate] = await Promise.all([
-      ort.InferenceSession.create(buildTrainStep(spec).model, options),
-      ort.InferenceSession.create(buildEvalGraph(spec).model, options),
-    ]);
-    const engine = new TrainEngine(spec, step, evaluate);
+    const evaluate = await ort.InferenceSession.create(buildEvalGraph(spec).model, options);
+    const engine = new TrainEngine(spec, options, evaluate);
+    await engine.session(1);
     engine.optimizerSteps = optimizerSteps;
     for (const t of engine.carried) {
       const size = t.shape.reduce((a, b) => a * b, 1);
@@ -120,27 +121,46 @@ export class TrainEngine {
     return this.carried;
   }
 
-  /** One optimiser step on a batch (x [n, inputs], y one-hot [n, classes]); `lr` overrides the config's. */
-  async step(x: FloatArray, y: FloatArray, n: number, lr = this.spec.lr): Promise<StepResult> {
-    const { arch } = this.spec;
-    const feeds: Record<string, ort.Tensor> = {
-      x: this.tensor(x, [n, arch[0]]),
-      y: this.tensor(y, [n, arch[arch.length - 1]]),
-      inv_batch: this.scalar(1 / n),
-    };
-    const t = this.optimizerSteps + 1;
-    if (this.spec.optimizer === 'sgd') {
-      feeds.lr = this.scalar(lr);
-    } else {
-      // torch.optim.Adam: step_size = lr / (1 − β1ᵗ), denominator √v / √(1 − β2ᵗ) + ε.
-      feeds.step_size = this.scalar(lr / (1 - this.spec.beta1 ** t));
-      feeds.bc2_sqrt = this.scalar(Math.sqrt(1 - this.spec.beta2 ** t));
+  private session(steps: number): Promise<ort.InferenceSession> {
+    let session = this.stepSessions.get(steps);
+    if (!session) {
+      session = ort.InferenceSession.create(buildTrainStep(this.spec, steps).model, this.options);
+      this.stepSessions.set(steps, session);
     }
+    return session;
+  }
+
+  /** One optimiser step on a batch (x [n, inputs], y one-hot [n, classes]). */
+  async step(x: FloatArray, y: FloatArray, n: number): Promise<StepResult> {
+    return (await this.steps([{ x, y }], n))[0];
+  }
+
+  /**
+   * Consecutive optimiser steps on batches of the same size n, in one onnxruntime call (a graph
+   * that unrolls them; bit-identical to as many calls of step()).
+   */
+  async steps(batches: readonly { x: FloatArray; y: FloatArray }[], n: number): Promise<StepResult[]> {
+    const { arch } = this.spec;
+    const k = batches.length;
+    const feeds: Record<string, ort.Tensor> = { inv_batch: this.scalar(1 / n) };
+    batches.forEach((b, i) => {
+      feeds[`x.${i}`] = this.tensor(b.x, [n, arch[0]]);
+      feeds[`y.${i}`] = this.tensor(b.y, [n, arch[arch.length - 1]]);
+      if (this.spec.optimizer === 'adam') {
+        // torch.optim.Adam: step_size = lr / (1 − β1ᵗ), denominator √v / √(1 − β2ᵗ) + ε.
+        const t = this.optimizerSteps + i + 1;
+        feeds[`step_size.${i}`] = this.scalar(this.spec.lr / (1 - this.spec.beta1 ** t));
+        feeds[`bc2_sqrt.${i}`] = this.scalar(Math.sqrt(1 - this.spec.beta2 ** t));
+      }
+    });
     for (const c of this.carried) feeds[c.name] = this.tensor(this.tensors.get(c.name)!, c.shape);
-    const out = await this.stepSession.run(feeds);
+    const out = await (await this.session(k)).run(feeds);
     for (const c of this.carried) this.tensors.set(c.name, out[nextName(c.name)].data as FloatArray);
-    this.optimizerSteps = t;
-    return { loss: Number(out.loss.data[0]), correct: Number(out.correct.data[0]) };
+    this.optimizerSteps += k;
+    return batches.map((_, i) => ({
+      loss: Number(out[`loss.${i}`].data[0]),
+      correct: Number(out[`correct.${i}`].data[0]),
+    }));
   }
 
   /** Mean loss and accuracy of the current parameters on `data` (in chunks of 1000). */
@@ -189,6 +209,7 @@ export class TrainEngine {
   }
 
   async release(): Promise<void> {
-    await Promise.all([this.stepSession.release(), this.evalSession.release()]);
+    const sessions = await Promise.all(this.stepSessions.values());
+    await Promise.all([...sessions.map((x) => x.release()), this.evalSession.release()]);
   }
 }

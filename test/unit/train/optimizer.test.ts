@@ -2,6 +2,8 @@
  * The optimiser part of the training step: three steps of the engine (float64) against the same
  * steps done in JavaScript with torch.optim's update rules, using the loss gradient of the
  * (finite-difference-checked) gradient graph. PyTorch itself is compared in trajectory.test.ts.
+ * SGD runs in velocity form (v = −lr·buf); the reference keeps torch's buffer, so the two forms are
+ * compared through the weights.
  */
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
@@ -65,10 +67,13 @@ describe('optimiser steps', () => {
         for (let i = 0; i < w.length; i++) {
           const d = gw[i] + config.weightDecay * w[i];
           if (config.optimizer === 'sgd') {
-            if (config.momentum > 0) {
-              mm[i] = config.momentum * mm[i] + d;
-              w[i] -= config.lr * (config.nesterov ? d + config.momentum * mm[i] : mm[i]);
-            } else w[i] -= config.lr * d;
+            // The graph uses SGD's lr and μ as float32 values (Gemm attributes), in both precisions.
+            const lr = Math.fround(config.lr);
+            const mu = Math.fround(config.momentum);
+            if (mu > 0) {
+              mm[i] = mu * mm[i] + d;
+              w[i] -= lr * (config.nesterov ? d + mu * mm[i] : mm[i]);
+            } else w[i] = Math.fround(1 - lr * config.weightDecay) * w[i] - lr * gw[i];
           } else {
             mm[i] = config.beta1 * mm[i] + (1 - config.beta1) * d;
             vv[i] = config.beta2 * vv[i] + (1 - config.beta2) * d * d;
@@ -86,5 +91,43 @@ describe('optimiser steps', () => {
     }
     expect(engine.optimizerSteps).toBe(3);
     await engine.release();
+  });
+});
+
+describe('unrolled steps', () => {
+  it.each([
+    { optimizer: 'sgd' },
+    { optimizer: 'adam', bias: true },
+    { optimizer: 'sgd', nesterov: true, weightDecay: 1e-3 },
+  ])('%o: one call of a 5-step graph is bit-identical to 5 single steps (float32)', async (options) => {
+    const config = resolveConfig({ arch: [20, 16, 8, 4], ...options });
+    const rng = new Random(11);
+    const p = new Map<string, Float32Array>();
+    for (const q of parameters(config)) {
+      p.set(
+        q.name,
+        Float32Array.from({ length: q.shape.reduce((a, b) => a * b, 1) }, () => 0.3 * rng.normal()),
+      );
+    }
+    const batches = Array.from({ length: 5 }, (_, t) => {
+      const x = Float32Array.from({ length: 6 * 20 }, () => rng.normal());
+      const y = new Float32Array(6 * 4);
+      for (let r = 0; r < 6; r++) y[r * 4 + ((r + t) % 4)] = 1;
+      return { x, y };
+    });
+    const single = await TrainEngine.create(config, p);
+    const unrolled = await TrainEngine.create(config, p);
+    const a = [];
+    for (const b of batches) a.push(await single.step(b.x, b.y, 6));
+    const b = await unrolled.steps(batches, 6);
+    expect(b).toEqual(a);
+    expect(unrolled.optimizerSteps).toBe(5);
+    for (const [name, values] of single.state()) {
+      const bytes = (a: ArrayBufferView): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+      expect(bytes(unrolled.state().get(name)!).equals(bytes(values)), name).toBe(true);
+      if (p.has(name)) expect(bytes(values).equals(bytes(p.get(name)!)), `${name} changed`).toBe(false);
+    }
+    await single.release();
+    await unrolled.release();
   });
 });
