@@ -64,7 +64,12 @@ const FLAGS: Record<
     kind: 'number',
     description: 'seconds between resume points (default 60)',
   },
-  threads: { key: 'threads', kind: 'number', description: 'onnxruntime threads (default 1)' },
+  threads: { key: 'threads', kind: 'number', description: 'onnxruntime threads for training (default 1)' },
+  'eval-threads': {
+    key: 'evalThreads',
+    kind: 'number',
+    description: 'threads for the test evaluation at checkpoints (default: up to 4 cores)',
+  },
   precision: { key: 'precision', kind: 'string', description: 'float32 (default) or float64' },
 };
 

@@ -4,6 +4,7 @@
  * momentum 0.9, batch 128, 60 log-spaced checkpoints). The resolved config is stored in run.json and
  * is all a resume needs.
  */
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 export const ACTIVATIONS = ['relu', 'tanh', 'sign'] as const;
@@ -50,6 +51,8 @@ export const trainConfigSchema = z
     saveEvery: nonNegative,
     /** onnxruntime intra-op threads. A resumed run uses the same number (bit-identical results). */
     threads: positiveInt.max(256),
+    /** Threads for the test-set evaluation at checkpoints (default: up to 4 cores); no effect on training. */
+    evalThreads: positiveInt.max(256),
     /** float32 for training; float64 exists for gradient checks and reference trajectories. */
     precision: z.enum(['float32', 'float64']),
   })
@@ -82,6 +85,7 @@ export const DEFAULTS: Omit<TrainConfig, 'lr'> = {
   logEvery: 50,
   saveEvery: 60,
   threads: 1,
+  evalThreads: Math.max(1, Math.min(4, availableParallelism())),
   precision: 'float32',
 };
 

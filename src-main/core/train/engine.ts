@@ -34,7 +34,7 @@ export interface EvalResult {
   count: number;
 }
 
-export type EngineSpec = GraphSpec & Pick<TrainConfig, 'threads'>;
+export type EngineSpec = GraphSpec & Pick<TrainConfig, 'threads'> & Partial<Pick<TrainConfig, 'evalThreads'>>;
 
 export class TrainEngineError extends Error {
   override name = 'TrainEngineError';
@@ -75,7 +75,10 @@ export class TrainEngine {
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
     };
-    const evaluate = await ort.InferenceSession.create(buildEvalGraph(spec).model, options);
+    const evaluate = await ort.InferenceSession.create(buildEvalGraph(spec).model, {
+      ...options,
+      intraOpNumThreads: spec.evalThreads ?? spec.threads,
+    });
     const engine = new TrainEngine(spec, options, evaluate);
     await engine.session(1);
     engine.optimizerSteps = optimizerSteps;
@@ -128,6 +131,11 @@ export class TrainEngine {
       this.stepSessions.set(steps, session);
     }
     return session;
+  }
+
+  /** Builds the sessions for these unroll counts ahead of use (otherwise built on first use). */
+  async prepare(...steps: number[]): Promise<void> {
+    await Promise.all(steps.map((k) => this.session(k)));
   }
 
   /** One optimiser step on a batch (x [n, inputs], y one-hot [n, classes]). */
