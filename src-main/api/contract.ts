@@ -1,0 +1,219 @@
+/**
+ * The one contract between the UI and the backend (architecture.md, contract 1): every method the
+ * renderer may call, with the zod schema of its argument and the type of its result, and the
+ * events the backend pushes. Results are plain JSON DTOs defined here (the UI's vocabulary), not
+ * core types, so the core can change without breaking the UI.
+ *
+ * Pure TypeScript + zod: imported by the backend, the preload (METHODS) and the renderer (types,
+ * METHODS).
+ */
+import { z } from 'zod';
+import { method } from './rpc.ts';
+
+// ── DTOs ────────────────────────────────────────────────────────────────────────────────────────
+
+export interface ProblemDto {
+  path: string;
+  message: string;
+  action?: string;
+}
+
+export interface CheckpointDto {
+  step: number;
+  epoch: number;
+  /** Relative to the project folder. */
+  file: string;
+  testAccuracy: number | null;
+  testLoss: number | null;
+  exists: boolean;
+}
+
+export type RunStatus = 'running' | 'completed' | 'cancelled' | 'failed';
+
+export interface RunDto {
+  id: string;
+  status: RunStatus;
+  arch: number[];
+  activation: string;
+  epochs: number;
+  step: number;
+  totalSteps: number;
+  checkpoints: CheckpointDto[];
+  latestTestAccuracy: number | null;
+  created: string;
+  updated: string;
+  error: string | null;
+  /** The resolved training config (core/train/config.ts). */
+  config: Record<string, unknown>;
+  /** The job currently running this run, if any. */
+  jobId: string | null;
+}
+
+export interface ModelDto {
+  id: string;
+  /** Relative to the project folder. */
+  file: string;
+  source: string;
+  layers: number[];
+  activations: string[];
+  accuracy: number | null;
+  warnings: string[];
+  importedAt: string;
+}
+
+export interface ProjectDto {
+  dir: string;
+  name: string;
+  created: string;
+  updated: string;
+  runs: RunDto[];
+  models: ModelDto[];
+  problems: ProblemDto[];
+}
+
+export interface RecentDto {
+  dir: string;
+  name: string;
+  openedAt: string;
+  exists: boolean;
+}
+
+export interface TrainRecordDto {
+  step: number;
+  epoch: number;
+  loss: number;
+  accuracy: number;
+}
+
+export interface MetricsDto {
+  train: TrainRecordDto[];
+  checkpoints: CheckpointDto[];
+}
+
+export type JobStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+export interface JobDto {
+  id: string;
+  kind: string;
+  label: string;
+  status: JobStatus;
+  progress: { fraction: number; message: string; etaSeconds: number | null } | null;
+  error: {
+    code: string;
+    message: string;
+    exitCode?: number | null;
+    signal?: string | null;
+    lastLog?: string[];
+  } | null;
+  result?: unknown;
+  submittedAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  /** What the job works on, for the UI to link it. */
+  target: { runId?: string; modelId?: string; checkpoint?: number } | null;
+}
+
+/** Contract 4: the analysis report (`spinscope analyze --json`). */
+export interface AnalysisReportDto {
+  schema: string;
+  model: { layers: number[]; spins: number; couplings: number };
+  replica: { C: number[]; tc: number };
+  tap: { tc: number; phase: string; minLambda: number };
+  spectrum: { top: number[] };
+  [extra: string]: unknown;
+}
+
+export interface AnalysisDto {
+  id: string;
+  target: { runId: string; step: number } | { modelId: string };
+  report: AnalysisReportDto;
+  created: string;
+}
+
+export interface AppInfoDto {
+  product: 'Spinscope';
+  version: string;
+  versions: Record<string, string>;
+  transport: 'ipc' | 'websocket';
+}
+
+// ── Argument schemas ────────────────────────────────────────────────────────────────────────────
+
+/** Folder paths: absolute or relative to the backend's working folder; bounded, no NUL. */
+const path = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((s) => !s.includes('\0'), 'must not contain NUL');
+const id = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only');
+const none = z.object({}).strict();
+
+/** Training options as in core/train/config.ts (validated fully there; bounded here). */
+const trainConfig = z.record(
+  z.string().max(64),
+  z.union([z.string().max(4096), z.number(), z.boolean(), z.null(), z.array(z.number()).max(64)]),
+);
+
+export const contract = {
+  'app.info': method<AppInfoDto>()(none),
+  'app.ping': method<{ time: number }>()(none),
+
+  'projects.create': method<ProjectDto>()(
+    z.object({ dir: path, name: z.string().min(1).max(200).optional() }).strict(),
+  ),
+  'projects.open': method<ProjectDto>()(z.object({ dir: path }).strict()),
+  'projects.current': method<ProjectDto | null>()(none),
+  'projects.close': method<null>()(none),
+  'projects.recent': method<RecentDto[]>()(none),
+  'projects.rename': method<ProjectDto>()(z.object({ name: z.string().min(1).max(200) }).strict()),
+
+  'runs.list': method<RunDto[]>()(none),
+  'runs.create': method<{ run: RunDto; job: JobDto }>()(
+    z.object({ name: z.string().min(1).max(100).optional(), config: trainConfig }).strict(),
+  ),
+  'runs.cancel': method<JobDto | null>()(z.object({ runId: id }).strict()),
+  'runs.resume': method<JobDto>()(z.object({ runId: id }).strict()),
+  'runs.delete': method<null>()(z.object({ runId: id, force: z.boolean().optional() }).strict()),
+  'runs.metrics': method<MetricsDto>()(z.object({ runId: id }).strict()),
+
+  'checkpoints.list': method<CheckpointDto[]>()(z.object({ runId: id }).strict()),
+  'checkpoints.analysis': method<AnalysisDto | null>()(
+    z.object({ runId: id, step: z.number().int().nonnegative() }).strict(),
+  ),
+
+  'models.import': method<JobDto>()(z.object({ path }).strict()),
+  'models.list': method<ModelDto[]>()(none),
+
+  'analyses.start': method<JobDto>()(
+    z
+      .object({
+        target: z.union([
+          z.object({ runId: id, step: z.number().int().nonnegative() }).strict(),
+          z.object({ modelId: id }).strict(),
+        ]),
+      })
+      .strict(),
+  ),
+  'analyses.list': method<AnalysisDto[]>()(none),
+  'analyses.get': method<AnalysisDto>()(z.object({ id }).strict()),
+
+  'jobs.list': method<JobDto[]>()(none),
+  'jobs.cancel': method<JobDto>()(z.object({ jobId: id }).strict()),
+  'jobs.log': method<string[]>()(
+    z.object({ jobId: id, tail: z.number().int().positive().max(10_000).optional() }).strict(),
+  ),
+} as const;
+
+export type SpinscopeContract = typeof contract;
+export type MethodName = keyof SpinscopeContract;
+export const METHODS = Object.keys(contract) as MethodName[];
+
+/** Events pushed by the backend: a job changed (progress, status), or the project's files did. */
+export const EVENTS = {
+  jobUpdate: 'jobs.update',
+  projectChanged: 'project.changed',
+} as const;
