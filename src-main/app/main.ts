@@ -1,36 +1,84 @@
 /**
- * The Electron main process: thin by design (architecture.md). It opens the window and wires the
- * security policy; numerical work never runs here (it goes to workers in later issues).
+ * The Electron main process: thin by design (architecture.md). It installs the security policies,
+ * opens the window, sets the menu and (soon) binds the API over IPC; numerical work never runs here.
+ * Each step lives in its own module; this file only puts them in order.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, shell } from 'electron';
-import { applyNavigationPolicy } from './navigationPolicy.ts';
+import { app, BrowserWindow, Menu, session } from 'electron';
+import { RecentProjects } from '../core/project/recent.ts';
+import { collectVersions } from './about.ts';
+import { applyContentSecurityPolicy } from './contentSecurityPolicy.ts';
+import { createMainWindow } from './mainWindow.ts';
+import { buildMenuTemplate } from './menu.ts';
+import { createMenuActions } from './menuActions.ts';
+import { denyAllPermissions, denyWebviews } from './permissionPolicy.ts';
+import { blockRemoteContent, type RendererSource } from './remoteContentPolicy.ts';
+import { windowStateFile } from './windowState.ts';
 
-function createWindow(): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 1280,
-    height: 820,
-    title: 'Spinscope',
-    show: false,
-    webPreferences: {
-      preload: join(__dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      nodeIntegration: false,
-      sandbox: true,
-    },
+// Layout of the build (electron.vite.config.ts): out/main/index.js, out/preload/index.cjs, out/renderer/.
+const rendererRoot = join(__dirname, '../renderer');
+const source: RendererSource = { rendererRoot, devServer: process.env.ELECTRON_RENDERER_URL };
+
+// Every renderer is sandboxed, whatever its webPreferences say (must be called before 'ready').
+app.enableSandbox();
+// No <webview> in any web contents, including ones we did not create ourselves.
+app.on('web-contents-created', (_event, contents) => denyWebviews(contents));
+
+let mainWindow: BrowserWindow | undefined;
+
+function openMainWindow(): BrowserWindow {
+  const win = createMainWindow({
+    preload: join(__dirname, '../preload/index.cjs'),
+    rendererIndex: join(rendererRoot, 'index.html'),
+    devServer: source.devServer,
+    stateFile: windowStateFile(app.getPath('userData')),
   });
-  applyNavigationPolicy(win.webContents, (url) => void shell.openExternal(url));
-  win.once('ready-to-show', () => win.show());
-  const devUrl = process.env.ELECTRON_RENDERER_URL;
-  if (devUrl) void win.loadURL(devUrl);
-  else void win.loadFile(join(__dirname, '../renderer/index.html'));
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = undefined;
+  });
+  mainWindow = win;
   return win;
 }
 
 void app.whenReady().then(() => {
-  createWindow();
+  const defaultSession = session.defaultSession;
+  denyAllPermissions(defaultSession);
+  blockRemoteContent(defaultSession, source);
+  applyContentSecurityPolicy(defaultSession, source);
+
+  // userData is core/project's defaultAppDataDir() on every platform (up to letter case), so the
+  // desktop app and `spinscope serve` share one recent-projects list.
+  const recent = new RecentProjects(join(app.getPath('userData'), 'recent.json'));
+  const versions = collectVersions(app.getVersion());
+  const refreshMenu = (): void => {
+    const template = buildMenuTemplate(actions, {
+      recent: recent.list().map((project) => project.dir),
+      platform: process.platform,
+      versions,
+      packaged: app.isPackaged,
+    });
+    Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+  };
+  const actions = createMenuActions({
+    window: () => mainWindow,
+    openWindow: openMainWindow,
+    clearRecentProjects: () => {
+      for (const project of recent.list()) recent.remove(project.dir);
+      refreshMenu();
+    },
+  });
+  refreshMenu();
+
+  // ─── IPC (the lead's part) ────────────────────────────────────────────────────────────────
+  // registerIpc(...) from ./ipc.ts goes here, before the window opens, so the renderer never calls
+  // a channel without a handler. Give it `recent` (the list the menu shows: one instance for both)
+  // and `refreshMenu` (to call after a project opens, so Open Recent shows it).
+  // ──────────────────────────────────────────────────────────────────────────────────────────
+
+  openMainWindow();
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+    // macOS: clicking the dock icon with no window open opens one.
+    if (BrowserWindow.getAllWindows().length === 0) openMainWindow();
   });
 });
 
