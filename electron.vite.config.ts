@@ -8,7 +8,11 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        input: { index: resolve(__dirname, 'src-main/app/main.ts') },
+        // The job worker is a second entry: utilityProcess.fork(out/main/worker.js).
+        input: {
+          index: resolve(__dirname, 'src-main/app/main.ts'),
+          worker: resolve(__dirname, 'src-main/workers/worker.ts'),
+        },
         external: ['onnxruntime-node'],
       },
     },

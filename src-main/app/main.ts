@@ -1,10 +1,13 @@
 /**
  * The Electron main process: thin by design (architecture.md). It installs the security policies,
- * opens the window, sets the menu and (soon) binds the API over IPC; numerical work never runs here.
+ * opens the window, sets the menu and binds the API over IPC; numerical work never runs here (jobs
+ * run in utility processes).
  * Each step lives in its own module; this file only puts them in order.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, Menu, session } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, session } from 'electron';
+import { createBackend } from '../api/backend.ts';
+import { JobSupervisor } from '../jobs/supervisor.ts';
 import { RecentProjects } from '../core/project/recent.ts';
 import { collectVersions } from './about.ts';
 import { applyContentSecurityPolicy } from './contentSecurityPolicy.ts';
@@ -12,7 +15,9 @@ import { createMainWindow } from './mainWindow.ts';
 import { buildMenuTemplate } from './menu.ts';
 import { createMenuActions } from './menuActions.ts';
 import { denyAllPermissions, denyWebviews } from './permissionPolicy.ts';
-import { blockRemoteContent, type RendererSource } from './remoteContentPolicy.ts';
+import { broadcast, registerIpc } from './ipc.ts';
+import { blockRemoteContent, isRendererUrl, type RendererSource } from './remoteContentPolicy.ts';
+import { createUtilityHost } from './utilityHost.ts';
 import { windowStateFile } from './windowState.ts';
 
 // Layout of the build (electron.vite.config.ts): out/main/index.js, out/preload/index.cjs, out/renderer/.
@@ -69,11 +74,27 @@ void app.whenReady().then(() => {
   });
   refreshMenu();
 
-  // ─── IPC (the lead's part) ────────────────────────────────────────────────────────────────
-  // registerIpc(...) from ./ipc.ts goes here, before the window opens, so the renderer never calls
-  // a channel without a handler. Give it `recent` (the list the menu shows: one instance for both)
-  // and `refreshMenu` (to call after a project opens, so Open Recent shows it).
-  // ──────────────────────────────────────────────────────────────────────────────────────────
+  // The API over IPC, bound before the window opens so the renderer never calls a channel without
+  // a handler. Jobs run in utility processes (out/main/worker.js); the main process only relays.
+  const supervisor = new JobSupervisor({ host: createUtilityHost(join(__dirname, 'worker.js')) });
+  const backend = createBackend({
+    supervisor,
+    recent,
+    transport: 'ipc',
+    versions: { ...versions },
+    emit: (e) => broadcast(() => BrowserWindow.getAllWindows().map((w) => w.webContents), e),
+    onUnexpected: (method, error) => console.error(`spinscope: ${method} failed unexpectedly:`, error),
+  });
+  registerIpc({
+    ipcMain,
+    isTrustedSender: (url) => isRendererUrl(url, source),
+    dispatch: async (method, args) => {
+      const result = await backend.dispatch(method, args);
+      if (method.startsWith('projects.')) refreshMenu();
+      return result;
+    },
+  });
+  app.on('will-quit', () => void backend.dispose());
 
   openMainWindow();
   app.on('activate', () => {

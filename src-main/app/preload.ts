@@ -1,12 +1,44 @@
 /**
- * The preload exposes one object of named functions to the renderer (never raw ipcRenderer).
- * The typed API contract arrives with the app backbone; for now it names the app and its version.
+ * The preload exposes one object to the renderer (never raw ipcRenderer): a named async function
+ * per contract method (`spinscope.api['projects.open']({dir})`), a generic `invoke(method, args)`
+ * restricted to the same methods, and subscriptions to server events and menu commands.
+ * Bundled as CommonJS (sandboxed preloads cannot load ES modules).
  */
-import { contextBridge } from 'electron';
+import { contextBridge, ipcRenderer } from 'electron';
+import { METHODS } from '../api/contract.ts';
 
-const api = {
+const API_CHANNEL = 'spinscope:api';
+const EVENT_CHANNEL = 'spinscope:event';
+const MENU_CHANNEL = 'spinscope:menu';
+
+const allowed = new Set<string>(METHODS);
+
+function invoke(method: string, args: unknown): Promise<unknown> {
+  if (!allowed.has(method)) {
+    return Promise.resolve({
+      ok: false,
+      error: { code: 'bad-request', message: `unknown method ${JSON.stringify(method)}` },
+    });
+  }
+  return ipcRenderer.invoke(API_CHANNEL, method, args) as Promise<unknown>;
+}
+
+function subscribe(channel: string, listener: (payload: unknown) => void): () => void {
+  const wrapped = (_event: unknown, payload: unknown): void => listener(payload);
+  ipcRenderer.on(channel, wrapped);
+  return () => {
+    ipcRenderer.removeListener(channel, wrapped);
+  };
+}
+
+const api: Record<string, (args?: unknown) => Promise<unknown>> = {};
+for (const m of METHODS) api[m] = (args?: unknown) => invoke(m, args ?? {});
+
+contextBridge.exposeInMainWorld('spinscope', {
   product: 'Spinscope',
   platform: process.platform,
-};
-
-contextBridge.exposeInMainWorld('spinscope', api);
+  api,
+  invoke,
+  onEvent: (listener: (e: unknown) => void) => subscribe(EVENT_CHANNEL, listener),
+  onMenu: (listener: (e: unknown) => void) => subscribe(MENU_CHANNEL, listener),
+});

@@ -6,6 +6,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { analyzeCommand } from './analyze.ts';
 import { evaluateCommand } from './evaluate.ts';
+import { serveCommand } from './serve.ts';
 import { trainCommand } from './train.ts';
 import { UsageError, userMessage } from './errors.ts';
 import { VERSION } from './version.ts';
@@ -25,7 +26,7 @@ export interface Command {
   run(args: { positionals: string[]; values: Record<string, string | boolean | undefined> }): Promise<number>;
 }
 
-const commands: Command[] = [analyzeCommand, evaluateCommand, trainCommand];
+const commands: Command[] = [analyzeCommand, evaluateCommand, trainCommand, serveCommand];
 
 function help(): string {
   const lines = [

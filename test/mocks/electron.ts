@@ -323,4 +323,54 @@ export const ipcMain = {
   },
 };
 
-export default { app, BrowserWindow, contextBridge, dialog, ipcMain, Menu, screen, session, shell };
+/** Renderer-side IPC for preload tests: records invocations and lets tests emit to listeners. */
+export const ipcRenderer = {
+  invocations: [] as { channel: string; args: unknown[] }[],
+  listeners: new Map<string, Set<Listener>>(),
+  invoke(channel: string, ...args: unknown[]): Promise<unknown> {
+    this.invocations.push({ channel, args });
+    return Promise.resolve({ ok: true, value: { channel, args } });
+  },
+  on(channel: string, listener: Listener): void {
+    if (!this.listeners.has(channel)) this.listeners.set(channel, new Set());
+    this.listeners.get(channel)!.add(listener);
+  },
+  removeListener(channel: string, listener: Listener): void {
+    this.listeners.get(channel)?.delete(listener);
+  },
+  emit(channel: string, payload: unknown): void {
+    for (const l of this.listeners.get(channel) ?? []) l({}, payload);
+  },
+};
+
+/** Utility processes are never started in tests: fork records the request and returns an inert process. */
+export const utilityProcess = {
+  forks: [] as { modulePath: string; options: unknown }[],
+  fork(modulePath: string, _args: string[] = [], options: unknown = {}) {
+    this.forks.push({ modulePath, options });
+    return {
+      pid: undefined,
+      stdout: null,
+      stderr: null,
+      on(): void {},
+      postMessage(): void {},
+      kill(): boolean {
+        return true;
+      },
+    };
+  },
+};
+
+export default {
+  app,
+  BrowserWindow,
+  contextBridge,
+  dialog,
+  ipcMain,
+  ipcRenderer,
+  Menu,
+  screen,
+  session,
+  shell,
+  utilityProcess,
+};

@@ -162,3 +162,28 @@ describe('Electron main process', () => {
     expect(app.quitCalls).toBe(process.platform === 'darwin' ? 0 : 1);
   });
 });
+
+describe('the API over IPC', () => {
+  const call = async (url: string, method: string, args: unknown): Promise<unknown> => {
+    const handler = electronMock.ipcHandlers.get('spinscope:api');
+    expect(handler, 'spinscope:api is handled').toBeDefined();
+    return handler!({ senderFrame: { url } }, method, args);
+  };
+  const rendererUrl = (): string => pathToFileURL(electronMock.windows[0].loaded[0]).href;
+
+  it('answers the app renderer, validates arguments, and refuses other senders', async () => {
+    const info = (await call(rendererUrl(), 'app.info', {})) as { ok: boolean; value: { transport: string } };
+    expect(info).toMatchObject({ ok: true, value: { product: 'Spinscope', transport: 'ipc' } });
+    expect(await call(rendererUrl(), 'projects.open', { dir: 7 })).toMatchObject({
+      ok: false,
+      error: { code: 'bad-request' },
+    });
+    expect(await call(rendererUrl(), 'runs.list', {})).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
+    for (const url of ['https://evil.example/', 'file:///etc/passwd', '']) {
+      expect(await call(url, 'app.info', {})).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    }
+  });
+});

@@ -1,0 +1,374 @@
+/**
+ * The backend of the contract (contract.ts): project folders through core/project, heavy work as
+ * jobs through the supervisor (training, imports, analyses run in worker processes — never here),
+ * and job updates pushed as events. Used by the Electron main process over IPC and by
+ * `spinscope serve` over a WebSocket; both get the same dispatcher.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ConfigError, resolveConfig } from '../core/train/config.ts';
+import { RunError } from '../core/train/runFolder.ts';
+import { readMetrics } from '../core/train/runFolder.ts';
+import {
+  createProject,
+  openProject,
+  renameProject,
+  type ProjectInfo,
+  type RecentProjects,
+} from '../core/project/project.ts';
+import { deleteRun, listRuns, newRunId, runDir, type RunSummary } from '../core/project/runs.ts';
+import { listModels, type ModelSummary } from '../core/project/models.ts';
+import { ProjectError } from '../core/project/problems.ts';
+import { writeJsonAtomic } from '../core/project/atomic.ts';
+import { isValidId } from '../core/project/ids.ts';
+import { VERSION } from '../core/util/version.ts';
+import type { JobInfo, JobSupervisor } from '../jobs/supervisor.ts';
+import {
+  contract,
+  EVENTS,
+  type AnalysisDto,
+  type AppInfoDto,
+  type CheckpointDto,
+  type JobDto,
+  type ModelDto,
+  type ProjectDto,
+  type RunDto,
+  type SpinscopeContract,
+} from './contract.ts';
+import { ApiError, createDispatcher, type ApiEvent, type Handlers, type RpcResult } from './rpc.ts';
+
+export interface BackendOptions {
+  supervisor: JobSupervisor;
+  recent: RecentProjects;
+  transport: 'ipc' | 'websocket';
+  /** Extra versions for app.info (Electron, Chromium). */
+  versions?: Record<string, string>;
+  /** Receives every server event (job updates, project changes). */
+  emit: (e: ApiEvent) => void;
+  /** Bugs (non-ApiErrors) seen by the dispatcher. */
+  onUnexpected?: (method: string, error: unknown) => void;
+}
+
+export interface Backend {
+  dispatch: (method: string, args: unknown) => Promise<RpcResult>;
+  /** Opens a project as if the UI asked (served mode's --project). */
+  open(dir: string, create?: boolean): Promise<ProjectDto>;
+  dispose(): Promise<void>;
+}
+
+/** Core errors written for users become typed API errors with their message. */
+function mapError(e: unknown): ApiError | null {
+  if (e instanceof ApiError) return e;
+  if (e instanceof ConfigError) return new ApiError('bad-request', e.message);
+  if (e instanceof ProjectError) return new ApiError('failed', e.message, [e.path]);
+  if (e instanceof RunError) return new ApiError('failed', e.message);
+  const name = (e as Error | null)?.name;
+  if (
+    name &&
+    ['OnnxError', 'NetworkError', 'IdxError', 'MnistError', 'NpyError', 'NpzError'].includes(name)
+  ) {
+    return new ApiError('failed', (e as Error).message);
+  }
+  return null;
+}
+
+export function createBackend(opts: BackendOptions): Backend {
+  const { supervisor } = opts;
+  let current: string | null = null;
+  /** What each job works on (by job id). */
+  const targets = new Map<string, JobDto['target']>();
+
+  const project = (): string => {
+    if (!current) throw new ApiError('conflict', 'no project is open: create or open one first');
+    return current;
+  };
+
+  const jobDto = (j: JobInfo): JobDto => ({
+    id: j.id,
+    kind: j.kind,
+    label: j.label,
+    status: j.status,
+    progress: j.progress,
+    error: j.error
+      ? {
+          code: j.error.code,
+          message: j.error.message,
+          exitCode: j.error.exitCode ?? null,
+          signal: j.error.signal ?? null,
+          lastLog: j.error.lastLog ?? [],
+        }
+      : null,
+    result: j.status === 'completed' ? j.result : undefined,
+    submittedAt: j.submittedAt,
+    startedAt: j.startedAt,
+    endedAt: j.endedAt,
+    target: targets.get(j.id) ?? null,
+  });
+
+  const activeJobFor = (runId: string): JobInfo | undefined =>
+    supervisor
+      .list()
+      .find((j) => (j.status === 'queued' || j.status === 'running') && targets.get(j.id)?.runId === runId);
+
+  const checkpointDtos = (run: RunSummary): CheckpointDto[] =>
+    run.checkpoints.map((c) => ({
+      step: c.step,
+      epoch: c.epoch ?? 0,
+      file: c.file,
+      testAccuracy: c.testAccuracy,
+      testLoss: c.testLoss,
+      exists: c.exists,
+    }));
+
+  const runDto = (r: RunSummary): RunDto => ({
+    id: r.id,
+    status: r.status ?? 'failed',
+    arch: r.config?.arch ?? [],
+    activation: r.config?.activation ?? '?',
+    epochs: r.config?.epochs ?? 0,
+    step: r.step,
+    totalSteps: r.totalSteps ?? 0,
+    checkpoints: checkpointDtos(r),
+    latestTestAccuracy: r.latestTestAccuracy,
+    created: r.created ?? '',
+    updated: r.updated ?? '',
+    error: r.error ?? r.failure,
+    config: (r.config ?? {}) as Record<string, unknown>,
+    jobId: activeJobFor(r.id)?.id ?? null,
+  });
+
+  const modelDto = (m: ModelSummary): ModelDto => ({
+    id: m.id,
+    file: m.file,
+    source: m.source ?? '',
+    layers: m.layers,
+    activations: m.activations,
+    accuracy: m.evaluation?.accuracy ?? null,
+    warnings: m.error ? [m.error, ...m.warnings] : m.warnings,
+    importedAt: m.imported ?? '',
+  });
+
+  const projectDto = (p: ProjectInfo): ProjectDto => ({
+    dir: p.dir,
+    name: p.name,
+    created: p.manifest.created,
+    updated: p.manifest.updated,
+    runs: p.runs.map(runDto),
+    models: p.models.map(modelDto),
+    problems: p.problems.map((x) => ({ path: x.path, message: x.message, action: x.action })),
+  });
+
+  const findRun = (runId: string): RunSummary => {
+    const run = listRuns(project()).find((r) => r.id === runId);
+    if (!run) throw new ApiError('not-found', `no run '${runId}' in ${project()}`);
+    return run;
+  };
+
+  const logFile = (jobId: string): string | null => (current ? join(current, 'logs', `${jobId}.log`) : null);
+
+  const submit = (kind: string, params: unknown, label: string, target: JobDto['target']): JobDto => {
+    const info = supervisor.submit({ kind, params, label, logFileFor: logFile });
+    targets.set(info.id, target);
+    return jobDto(info);
+  };
+
+  const analysisDir = (): string => join(project(), 'analyses');
+
+  const readAnalysis = (id: string): AnalysisDto | null => {
+    const folder = join(analysisDir(), id);
+    try {
+      const meta = JSON.parse(readFileSync(join(folder, 'analysis.json'), 'utf8')) as Omit<
+        AnalysisDto,
+        'report'
+      >;
+      const report = JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8')) as AnalysisDto['report'];
+      return { ...meta, report };
+    } catch {
+      return null;
+    }
+  };
+
+  const openDir = async (dir: string, create = false): Promise<ProjectDto> => {
+    const abs = resolve(dir);
+    const info = create && !existsSync(join(abs, 'spinscope.json')) ? createProject(abs) : openProject(abs);
+    current = info.dir;
+    opts.recent.add(info.dir, info.name);
+    return projectDto(openProject(info.dir));
+  };
+
+  const unsubscribe = supervisor.onUpdate((j) => {
+    opts.emit({ event: EVENTS.jobUpdate, payload: jobDto(j) });
+    if (j.status === 'completed' || j.status === 'failed' || j.status === 'cancelled') {
+      opts.emit({ event: EVENTS.projectChanged, payload: { reason: `job ${j.id} ${j.status}` } });
+    }
+  });
+
+  const handlers: Handlers<SpinscopeContract> = {
+    'app.info': async (): Promise<AppInfoDto> => ({
+      product: 'Spinscope',
+      version: VERSION,
+      versions: { node: process.versions.node, ...(opts.versions ?? {}) },
+      transport: opts.transport,
+    }),
+    'app.ping': async () => ({ time: Date.now() }),
+
+    'projects.create': async ({ dir, name }) => {
+      const info = createProject(resolve(dir), name);
+      current = info.dir;
+      opts.recent.add(info.dir, info.name);
+      return projectDto(info);
+    },
+    'projects.open': async ({ dir }) => openDir(dir),
+    'projects.current': async () => (current ? projectDto(openProject(current)) : null),
+    'projects.close': async () => {
+      current = null;
+      return null;
+    },
+    'projects.recent': async () => opts.recent.list(),
+    'projects.rename': async ({ name }) => {
+      renameProject(project(), name);
+      const info = openProject(project());
+      opts.recent.add(info.dir, info.name);
+      return projectDto(info);
+    },
+
+    'runs.list': async () => listRuns(project()).map(runDto),
+    'runs.create': async ({ name, config: partial }) => {
+      const config = resolveConfig(partial, 'training options');
+      const base = name ?? `${config.activation}-${config.arch.join('-')}-s${config.seed}`;
+      const id = newRunId(project(), base);
+      const dir = runDir(project(), id);
+      const job = submit('train', { dir, config }, `train ${id}`, { runId: id });
+      // The worker creates the run folder; list it as soon as run.json exists.
+      const run = listRuns(project()).find((r) => r.id === id);
+      return {
+        run: run
+          ? runDto(run)
+          : {
+              id,
+              status: 'running',
+              arch: config.arch,
+              activation: config.activation,
+              epochs: config.epochs,
+              step: 0,
+              totalSteps: 0,
+              checkpoints: [],
+              latestTestAccuracy: null,
+              created: new Date().toISOString(),
+              updated: new Date().toISOString(),
+              error: null,
+              config: config as unknown as Record<string, unknown>,
+              jobId: job.id,
+            },
+        job,
+      };
+    },
+    'runs.cancel': async ({ runId }) => {
+      findRun(runId);
+      const job = activeJobFor(runId);
+      return job ? jobDto(supervisor.cancel(job.id)) : null;
+    },
+    'runs.resume': async ({ runId }) => {
+      const run = findRun(runId);
+      const active = activeJobFor(runId);
+      if (active)
+        throw new ApiError('conflict', `run '${runId}' is already being trained (job ${active.id})`);
+      if (run.status === 'completed') throw new ApiError('conflict', `run '${runId}' is complete`);
+      return submit('train', { dir: run.dir, resume: true }, `resume ${runId}`, { runId });
+    },
+    'runs.delete': async ({ runId, force }) => {
+      if (activeJobFor(runId))
+        throw new ApiError('conflict', `run '${runId}' is being trained: cancel its job first`);
+      deleteRun(project(), runId, { force });
+      return null;
+    },
+    'runs.metrics': async ({ runId }) => {
+      const run = findRun(runId);
+      const train = readMetrics(run.dir).flatMap((r) =>
+        r.type === 'train' ? [{ step: r.step, epoch: r.epoch, loss: r.loss, accuracy: r.accuracy }] : [],
+      );
+      return { train, checkpoints: checkpointDtos(run) };
+    },
+
+    'checkpoints.list': async ({ runId }) => checkpointDtos(findRun(runId)),
+    'checkpoints.analysis': async ({ runId, step }) => {
+      findRun(runId);
+      const all = existsSync(analysisDir()) ? readdirSync(analysisDir()) : [];
+      for (const id of all.filter(isValidId).sort().reverse()) {
+        const a = readAnalysis(id);
+        if (a && 'runId' in a.target && a.target.runId === runId && a.target.step === step) return a;
+      }
+      return null;
+    },
+
+    'models.import': async ({ path }) => {
+      const abs = resolve(path);
+      if (!existsSync(abs)) throw new ApiError('not-found', `${abs} does not exist`);
+      return submit('import', { project: project(), path: abs }, `import ${abs}`, null);
+    },
+    'models.list': async () => listModels(project()).map(modelDto),
+
+    'analyses.start': async ({ target }) => {
+      let model: string;
+      let label: string;
+      if ('runId' in target) {
+        const run = findRun(target.runId);
+        const c = run.checkpoints.find((x) => x.step === target.step);
+        if (!c?.exists)
+          throw new ApiError('not-found', `run '${target.runId}' has no checkpoint at step ${target.step}`);
+        model = join(project(), c.file);
+        label = `analyze ${target.runId} step ${target.step}`;
+      } else {
+        const m = listModels(project()).find((x) => x.id === target.modelId);
+        if (!m?.exists) throw new ApiError('not-found', `no model '${target.modelId}' in this project`);
+        model = join(project(), m.file);
+        label = `analyze ${target.modelId}`;
+      }
+      const id = `a-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+      const folder = join(analysisDir(), id);
+      mkdirSync(folder, { recursive: true });
+      writeJsonAtomic(join(folder, 'analysis.json'), { id, target, created: new Date().toISOString() });
+      return submit(
+        'analyze',
+        { model, out: join(folder, 'report.json') },
+        label,
+        'runId' in target ? { runId: target.runId, checkpoint: target.step } : { modelId: target.modelId },
+      );
+    },
+    'analyses.list': async () => {
+      const all = existsSync(analysisDir()) ? readdirSync(analysisDir()) : [];
+      return all.filter(isValidId).flatMap((id) => readAnalysis(id) ?? []);
+    },
+    'analyses.get': async ({ id }) => {
+      const a = readAnalysis(id);
+      if (!a) throw new ApiError('not-found', `no finished analysis '${id}'`);
+      return a;
+    },
+
+    'jobs.list': async () => supervisor.list().map(jobDto),
+    'jobs.cancel': async ({ jobId }) => {
+      if (!supervisor.get(jobId)) throw new ApiError('not-found', `no job '${jobId}'`);
+      return jobDto(supervisor.cancel(jobId));
+    },
+    'jobs.log': async ({ jobId, tail }) => {
+      const job = supervisor.get(jobId);
+      if (!job) throw new ApiError('not-found', `no job '${jobId}'`);
+      const file = job.logFile;
+      const lines =
+        file && existsSync(file)
+          ? readFileSync(file, 'utf8').split('\n').filter(Boolean)
+          : (job.error?.lastLog ?? []);
+      return tail ? lines.slice(-tail) : lines;
+    },
+  };
+
+  const dispatch = createDispatcher(contract, handlers, { mapError, onUnexpected: opts.onUnexpected });
+  return {
+    dispatch,
+    open: openDir,
+    async dispose() {
+      unsubscribe();
+      await supervisor.shutdown();
+    },
+  };
+}

@@ -1,0 +1,301 @@
+/**
+ * Every kind of job a worker can run (architecture.md, contract 2): a name, a zod schema for its
+ * parameters and a plain async function `(params, ctx) => result`. The worker (src-main/workers)
+ * looks the kind up here; nothing else about a job is special to the process it runs in.
+ *
+ * Paths in parameters must be absolute: a worker's working directory is not the user's.
+ * The heavy modules (onnxruntime, the spin-model kernels) load only when a job needs them, so a
+ * worker starts in a fraction of a second.
+ *
+ * The `test.*` kinds exist only when SPINSCOPE_TEST_JOBS=1 is set in the worker's environment:
+ * they sleep, compute without yielding, fail, crash, exhaust the heap or hang on purpose, so the
+ * supervisor can be tested with real processes.
+ */
+import { mkdir } from 'node:fs/promises';
+import { dirname, isAbsolute } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { z } from 'zod';
+import type { AnalysisReport } from '../spin/analysis.ts';
+import type { ImportResult } from '../project/models.ts';
+import type { TrainRequest, TrainSummary } from '../train/run.ts';
+import { CancelledError, throwIfCancelled } from '../util/cancel.ts';
+import { estimateEta, type JobContext } from './job.ts';
+
+/** Why a job could not even start: its kind or its parameters. */
+export type JobRequestErrorCode = 'unknown-kind' | 'bad-params';
+
+export class JobRequestError extends Error {
+  override name = 'JobRequestError';
+  constructor(
+    readonly code: JobRequestErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const absolutePath = z
+  .string()
+  .min(1)
+  .refine((p) => isAbsolute(p), { message: 'must be an absolute path' });
+
+/**
+ * `train`: a new run into an empty folder `dir` with `config` (any keys of a training config,
+ * core/train/config.ts; the rest take their defaults), or `{dir, resume: true}` to continue the run
+ * in `dir` from its last resume point. Result: the TrainSummary.
+ */
+export const trainParamsSchema = z
+  .object({
+    dir: absolutePath,
+    config: z.record(z.string(), z.unknown()).optional(),
+    resume: z.literal(true).optional(),
+  })
+  .strict()
+  .refine((p) => (p.config === undefined) !== (p.resume === undefined), {
+    message: 'give either config (a new run) or resume: true (continue the run in dir), not both',
+  });
+
+/**
+ * `analyze`: the analysis report (contract 4) of the ONNX model at `model`; with `out`, also
+ * written there as JSON, atomically. Options as `spinscope analyze` (tMin is a temperature T).
+ */
+export const analyzeParamsSchema = z
+  .object({
+    model: absolutePath,
+    out: absolutePath.optional(),
+    options: z
+      .object({
+        tMin: z.number().finite().positive().optional(),
+        epsilon: z.number().finite().nonnegative().optional(),
+        spectrumCount: z.number().int().positive().max(100_000).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const testSleepParamsSchema = z
+  .object({
+    ms: z.number().int().nonnegative().max(3_600_000),
+    steps: z.number().int().positive().max(100_000).default(10),
+  })
+  .strict();
+export const testFailParamsSchema = z
+  .object({ message: z.string().default('test.fail: the job failed on purpose') })
+  .strict();
+const noParams = z.object({}).strict();
+
+export type TrainJobParams = z.input<typeof trainParamsSchema>;
+/**
+ * `import`: copies the ONNX model at `path` (with its external data) into the project at
+ * `project`'s models/ and evaluates it on MNIST (core/project/models.ts). Result: the ImportResult.
+ */
+export const importParamsSchema = z
+  .object({ project: absolutePath, path: absolutePath, name: z.string().min(1).max(200).optional() })
+  .strict();
+
+export type AnalyzeJobParams = z.input<typeof analyzeParamsSchema>;
+export type ImportJobParams = z.input<typeof importParamsSchema>;
+export type TestSleepJobParams = z.input<typeof testSleepParamsSchema>;
+
+/** Parameters and results by kind, for callers that submit jobs with types. */
+export interface JobTypes {
+  train: { params: TrainJobParams; result: TrainSummary };
+  analyze: { params: AnalyzeJobParams; result: AnalysisReport };
+  import: { params: ImportJobParams; result: ImportResult };
+  'test.sleep': { params: TestSleepJobParams; result: { sleptMs: number; steps: number } };
+  'test.busy': { params: TestSleepJobParams; result: { busyMs: number; steps: number } };
+  'test.crash': { params: Record<string, never>; result: never };
+  'test.oom': { params: Record<string, never>; result: never };
+  'test.hang': { params: Record<string, never>; result: never };
+  'test.fail': { params: { message?: string }; result: never };
+}
+export type JobKindName = keyof JobTypes;
+
+export const JOB_KINDS = ['train', 'analyze', 'import'] as const;
+export const TEST_JOB_KINDS = [
+  'test.sleep',
+  'test.busy',
+  'test.crash',
+  'test.oom',
+  'test.hang',
+  'test.fail',
+] as const;
+
+interface JobDefinition {
+  params: z.ZodType;
+  run(params: unknown, ctx: JobContext): Promise<unknown>;
+}
+
+/** Ties a schema to its function, so the function sees the parsed type. */
+function job<S extends z.ZodType, R>(
+  params: S,
+  run: (params: z.output<S>, ctx: JobContext) => Promise<R>,
+): JobDefinition {
+  return { params, run: (p, ctx) => run(p as z.output<S>, ctx) };
+}
+
+const JOBS: Record<JobKindName, JobDefinition> = {
+  train: job(trainParamsSchema, async (p, ctx) => {
+    const { ConfigError, resolveConfig } = await import('../train/config.ts');
+    let request: TrainRequest;
+    if (p.resume) request = { dir: p.dir, resume: true };
+    else {
+      try {
+        request = { dir: p.dir, config: resolveConfig(p.config ?? {}, 'train: config') };
+      } catch (e) {
+        if (e instanceof ConfigError) throw new JobRequestError('bad-params', e.message);
+        throw e;
+      }
+    }
+    const { trainRun } = await import('../train/run.ts'); // loads onnxruntime
+    return trainRun(request, ctx);
+  }),
+
+  analyze: job(analyzeParamsSchema, async (p, ctx) => {
+    ctx.progress?.({ fraction: 0, message: 'reading the model', etaSeconds: null });
+    const { readOnnxFile } = await import('../onnx/reader.ts');
+    const { analyzeNetwork } = await import('../spin/analysis.ts');
+    const { writeJsonAtomicAsync } = await import('../project/atomic.ts');
+    const model = await readOnnxFile(p.model);
+    // analyzeNetwork is synchronous: a cancel request is seen here and after it, not during it
+    // (the supervisor's kill after the grace time covers that; nothing is half-written).
+    await delay(0);
+    throwIfCancelled(ctx.signal);
+    const started = performance.now();
+    const report = analyzeNetwork(model.network, {
+      ...p.options,
+      signal: ctx.signal,
+      onProgress: (fraction, message) =>
+        ctx.progress?.({ fraction, message, etaSeconds: estimateEta(fraction, started) }),
+    });
+    report.warnings.unshift(...model.warnings);
+    if (p.out !== undefined) {
+      await mkdir(dirname(p.out), { recursive: true });
+      await writeJsonAtomicAsync(p.out, report);
+      ctx.log?.(`wrote ${p.out}`);
+    }
+    return report;
+  }),
+
+  import: job(importParamsSchema, async (p, ctx) => {
+    ctx.progress?.({ fraction: 0, message: `reading ${p.path}`, etaSeconds: null });
+    const { importModel } = await import('../project/models.ts'); // loads onnxruntime
+    const result = await importModel(p.project, p.path, { name: p.name });
+    ctx.log?.(`imported ${p.path} as ${result.file}`);
+    for (const w of result.warnings) ctx.log?.(`warning: ${w}`);
+    return result;
+  }),
+
+  'test.sleep': job(testSleepParamsSchema, async ({ ms, steps }, ctx) => {
+    ctx.log?.(`sleeping ${ms} ms in ${steps} steps`);
+    const started = performance.now();
+    for (let i = 0; i < steps; i++) {
+      try {
+        await delay(ms / steps, undefined, { signal: ctx.signal });
+      } catch (e) {
+        if (ctx.signal?.aborted) throw new CancelledError(`test.sleep cancelled after step ${i} of ${steps}`);
+        throw e;
+      }
+      const fraction = (i + 1) / steps;
+      ctx.progress?.({
+        fraction,
+        message: `step ${i + 1}/${steps}`,
+        etaSeconds: estimateEta(fraction, started),
+      });
+    }
+    ctx.log?.(`slept ${ms} ms`);
+    return { sleptMs: ms, steps };
+  }),
+
+  // Computes without ever yielding, like the analysis, but reports progress: alive to the watchdog.
+  'test.busy': job(testSleepParamsSchema, async ({ ms, steps }, ctx) => {
+    const started = performance.now();
+    for (let i = 1; i <= steps; i++) {
+      while (performance.now() - started < (ms * i) / steps) {
+        // busy
+      }
+      ctx.progress?.({ fraction: i / steps, message: `step ${i}/${steps}`, etaSeconds: null });
+    }
+    return { busyMs: ms, steps };
+  }),
+
+  'test.crash': job(noParams, async (_p, ctx) => {
+    ctx.log?.('test.crash: aborting the process on purpose');
+    await delay(100); // lets the log line leave the process first
+    process.abort();
+  }),
+
+  'test.oom': job(noParams, async (_p, ctx) => {
+    ctx.log?.('test.oom: allocating until the JavaScript heap is exhausted');
+    await delay(100);
+    // Arrays of doubles live on the V8 heap (unlike ArrayBuffers), so the heap limit is what stops this.
+    const hoard: number[][] = [];
+    for (;;) hoard.push(new Array<number>(1 << 16).fill(hoard.length + 0.5));
+  }),
+
+  'test.hang': job(noParams, async (_p, ctx) => {
+    ctx.log?.('test.hang: spinning forever without yielding, deaf to cancel');
+    await delay(100);
+    for (;;) {
+      // never yields: no heartbeat, no cancel message gets through
+    }
+  }),
+
+  'test.fail': job(testFailParamsSchema, async ({ message }) => {
+    throw new Error(message);
+  }),
+};
+
+/** Whether the test kinds are available in a process with this environment. */
+export function testJobsEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.SPINSCOPE_TEST_JOBS === '1';
+}
+
+/** The kinds a worker with this environment runs. */
+export function availableJobKinds(env: NodeJS.ProcessEnv = process.env): string[] {
+  return testJobsEnabled(env) ? [...JOB_KINDS, ...TEST_JOB_KINDS] : [...JOB_KINDS];
+}
+
+function definition(kind: string, env: NodeJS.ProcessEnv): JobDefinition {
+  if (!availableJobKinds(env).includes(kind)) {
+    throw new JobRequestError(
+      'unknown-kind',
+      `unknown job kind '${kind}'; the kinds are ${availableJobKinds(env).join(', ')}` +
+        (kind.startsWith('test.') && !testJobsEnabled(env)
+          ? ' (test kinds need SPINSCOPE_TEST_JOBS=1 in the worker environment)'
+          : ''),
+    );
+  }
+  return JOBS[kind as JobKindName];
+}
+
+/**
+ * The parsed parameters of a job of `kind` (defaults filled in), or a JobRequestError naming each
+ * bad field. The API layer may call this before submitting to fail fast; the worker always does.
+ */
+export function parseJobParams(kind: string, params: unknown, env: NodeJS.ProcessEnv = process.env): unknown {
+  const parsed = definition(kind, env).params.safeParse(params);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => {
+      const field = i.path.join('.');
+      if (i.code === 'unrecognized_keys')
+        return `${field ? field + ': ' : ''}unknown key(s) ${i.keys.join(', ')}`;
+      return field ? `${field}: ${i.message}` : i.message;
+    });
+    throw new JobRequestError('bad-params', `${kind}: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+/** Runs one job: validates, then calls the kind's function. Throws JobRequestError, CancelledError or the job's own error. */
+export async function runJob(
+  kind: string,
+  params: unknown,
+  ctx: JobContext = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<unknown> {
+  const parsed = parseJobParams(kind, params, env);
+  throwIfCancelled(ctx.signal);
+  return definition(kind, env).run(parsed, ctx);
+}

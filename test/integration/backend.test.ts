@@ -1,0 +1,175 @@
+/**
+ * The backend of the contract with real worker processes (child_process.fork), driven through the
+ * dispatcher as the UI drives it: a project, a training run with progress events, cancel and
+ * resume, metrics and checkpoints, an analysis of a checkpoint, an ONNX import, job logs, and
+ * typed errors for bad calls.
+ */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createBackend } from '../../src-main/api/backend.ts';
+import type { AnalysisDto, JobDto, ModelDto, ProjectDto, RunDto } from '../../src-main/api/contract.ts';
+import type { ApiEvent, RpcResult } from '../../src-main/api/rpc.ts';
+import { RecentProjects } from '../../src-main/core/project/project.ts';
+import { createForkHost } from '../../src-main/jobs/forkHost.ts';
+import { JobSupervisor } from '../../src-main/jobs/supervisor.ts';
+import { SHARED_FIXTURES } from '../helpers/fixtures.ts';
+
+const base = mkdtempSync(join(tmpdir(), 'spinscope-backend-'));
+const events: ApiEvent[] = [];
+const supervisor = new JobSupervisor({ host: createForkHost(), concurrency: 2, cancelGraceMs: 20_000 });
+const backend = createBackend({
+  supervisor,
+  recent: new RecentProjects(join(base, 'recent.json')),
+  transport: 'websocket',
+  emit: (e) => events.push(e),
+});
+afterAll(() => backend.dispose());
+
+async function call<T>(method: string, args: unknown = {}): Promise<T> {
+  const r: RpcResult = await backend.dispatch(method, args);
+  if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`);
+  return r.value as T;
+}
+
+async function until<T>(
+  what: string,
+  f: () => Promise<T | undefined | null | false>,
+  ms = 60_000,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const job = (id: string): Promise<JobDto | undefined> =>
+  call<JobDto[]>('jobs.list').then((js) => js.find((j) => j.id === id));
+const finished = (id: string): Promise<JobDto> =>
+  until(`job ${id}`, async () => {
+    const j = await job(id);
+    return j && ['completed', 'failed', 'cancelled'].includes(j.status) ? j : undefined;
+  });
+
+const small = {
+  arch: '784-32-10',
+  epochs: 2,
+  trainLimit: 3000,
+  testLimit: 300,
+  batchSize: 30,
+  checkpoints: 12,
+};
+
+describe('backend', () => {
+  it('needs a project; creates one; lists it as recent', async () => {
+    expect(await backend.dispatch('runs.list', {})).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    const p = await call<ProjectDto>('projects.create', { dir: join(base, 'proj'), name: 'Glass study' });
+    expect(p).toMatchObject({ name: 'Glass study', runs: [], models: [], problems: [] });
+    expect(await call('projects.recent')).toMatchObject([{ dir: p.dir, name: 'Glass study', exists: true }]);
+    expect(await backend.dispatch('projects.create', { dir: join(base, 'proj') })).toMatchObject({
+      ok: false,
+    });
+  });
+
+  it('trains a run in a worker with progress events, then analyses a checkpoint', async () => {
+    const { run, job: j } = await call<{ run: RunDto; job: JobDto }>('runs.create', {
+      name: 'relu small',
+      config: small,
+    });
+    expect(run.id).toBe('relu-small');
+    expect(j.kind).toBe('train');
+    const done = await finished(j.id);
+    expect(done.status, JSON.stringify(done.error)).toBe('completed');
+    const progress = events.filter((e) => e.event === 'jobs.update' && (e.payload as JobDto).id === j.id);
+    const fractions = progress.map((e) => (e.payload as JobDto).progress?.fraction ?? 0);
+    expect(fractions.some((f) => f > 0 && f < 1)).toBe(true);
+    expect(events.some((e) => e.event === 'project.changed')).toBe(true);
+
+    const metrics = await call<{
+      train: unknown[];
+      checkpoints: { step: number; testAccuracy: number; exists: boolean }[];
+    }>('runs.metrics', { runId: run.id });
+    expect(metrics.checkpoints.length).toBe(13);
+    expect(metrics.checkpoints.every((c) => c.exists)).toBe(true);
+    expect(metrics.checkpoints.at(-1)!.testAccuracy).toBeGreaterThan(0.7);
+    expect(metrics.train.length).toBeGreaterThan(0);
+    const runs = await call<RunDto[]>('runs.list');
+    expect(runs[0]).toMatchObject({
+      id: 'relu-small',
+      status: 'completed',
+      arch: [784, 32, 10],
+      jobId: null,
+    });
+
+    const last = metrics.checkpoints.at(-1)!;
+    const a = await call<JobDto>('analyses.start', { target: { runId: run.id, step: last.step } });
+    expect((await finished(a.id)).status).toBe('completed');
+    const analysis = await call<AnalysisDto>('checkpoints.analysis', { runId: run.id, step: last.step });
+    expect(analysis.report.model).toEqual({ layers: [784, 32, 10], spins: 826, couplings: 784 * 32 + 320 });
+    expect(analysis.report.tap.tc).toBeGreaterThan(0);
+    expect(await call('analyses.list')).toHaveLength(1);
+    const log = await call<string[]>('jobs.log', { jobId: j.id });
+    expect(log.join('\n')).toMatch(/test accuracy/);
+    expect(existsSync(join(base, 'proj/logs', `${j.id}.log`))).toBe(true);
+  }, 120_000);
+
+  it('cancels a running run and resumes it to completion', async () => {
+    const { run, job: j } = await call<{ run: RunDto; job: JobDto }>('runs.create', {
+      config: { ...small, arch: '784-256-256-10', epochs: 3, seed: 1 },
+    });
+    await until('progress', async () => ((await job(j.id))?.progress?.fraction ?? 0) > 0.2);
+    const cancelled = await call<JobDto | null>('runs.cancel', { runId: run.id });
+    expect(cancelled?.id).toBe(j.id);
+    expect((await finished(j.id)).status).toBe('cancelled');
+    const after = (await call<RunDto[]>('runs.list')).find((r) => r.id === run.id)!;
+    expect(after.status).toBe('cancelled');
+    expect(after.step).toBeGreaterThan(0);
+    const resumed = await call<JobDto>('runs.resume', { runId: run.id });
+    expect((await finished(resumed.id)).status).toBe('completed');
+    const complete = (await call<RunDto[]>('runs.list')).find((r) => r.id === run.id)!;
+    expect(complete.status).toBe('completed');
+    expect(await backend.dispatch('runs.resume', { runId: run.id })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
+  }, 120_000);
+
+  it('imports an ONNX model through a worker; bad files and bad calls are typed errors', async () => {
+    const imp = await call<JobDto>('models.import', {
+      path: join(SHARED_FIXTURES, 'relu_gemm_bias/model.onnx'),
+    });
+    const done = await finished(imp.id);
+    expect(done.status, JSON.stringify(done.error)).toBe('completed');
+    const models = await call<ModelDto[]>('models.list');
+    expect(models).toHaveLength(1);
+    expect(models[0].layers).toEqual([784, 32, 32, 10]);
+    expect(models[0].accuracy).toBeGreaterThan(0.8);
+
+    const bad = await call<JobDto>('models.import', { path: join(base, 'recent.json') });
+    const failed = await finished(bad.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error?.message).toMatch(/recent\.json/);
+
+    expect(await backend.dispatch('runs.metrics', { runId: '../etc' })).toMatchObject({
+      ok: false,
+      error: { code: 'bad-request' },
+    });
+    expect(await backend.dispatch('runs.metrics', { runId: 'nope' })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
+    expect(await backend.dispatch('runs.create', { config: { arch: '784-10', lr: -1 } })).toMatchObject({
+      ok: false,
+      error: { code: 'bad-request', message: expect.stringMatching(/lr/) },
+    });
+    expect(await backend.dispatch('jobs.cancel', { jobId: 'nope' })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
+    expect(JSON.parse(readFileSync(join(base, 'proj/spinscope.json'), 'utf8')).name).toBe('Glass study');
+  }, 120_000);
+});
