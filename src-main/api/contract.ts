@@ -8,6 +8,7 @@
  * METHODS).
  */
 import { z } from 'zod';
+import { EVENTS, METHOD_NAMES, type MethodNameList } from './methods.ts';
 import { method } from './rpc.ts';
 
 // ── DTOs ────────────────────────────────────────────────────────────────────────────────────────
@@ -210,10 +211,10 @@ export const contract = {
 
 export type SpinscopeContract = typeof contract;
 export type MethodName = keyof SpinscopeContract;
-export const METHODS = Object.keys(contract) as MethodName[];
+export const METHODS: readonly MethodName[] = METHOD_NAMES;
+export { EVENTS };
 
-/** Events pushed by the backend: a job changed (progress, status), or the project's files did. */
-export const EVENTS = {
-  jobUpdate: 'jobs.update',
-  projectChanged: 'project.changed',
-} as const;
+// Compile-time check that methods.ts lists exactly the contract's methods.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameMethods: Same<MethodName, MethodNameList> = true;
+void sameMethods;

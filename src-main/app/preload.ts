@@ -5,13 +5,13 @@
  * Bundled as CommonJS (sandboxed preloads cannot load ES modules).
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { METHODS } from '../api/contract.ts';
+import { METHOD_NAMES } from '../api/methods.ts';
 
 const API_CHANNEL = 'spinscope:api';
 const EVENT_CHANNEL = 'spinscope:event';
 const MENU_CHANNEL = 'spinscope:menu';
 
-const allowed = new Set<string>(METHODS);
+const allowed = new Set<string>(METHOD_NAMES);
 
 function invoke(method: string, args: unknown): Promise<unknown> {
   if (!allowed.has(method)) {
@@ -32,7 +32,7 @@ function subscribe(channel: string, listener: (payload: unknown) => void): () =>
 }
 
 const api: Record<string, (args?: unknown) => Promise<unknown>> = {};
-for (const m of METHODS) api[m] = (args?: unknown) => invoke(m, args ?? {});
+for (const m of METHOD_NAMES) api[m] = (args?: unknown) => invoke(m, args ?? {});
 
 contextBridge.exposeInMainWorld('spinscope', {
   product: 'Spinscope',

@@ -107,3 +107,10 @@ describe('the Spinscope contract', () => {
     expect(open.safeParse({ dir: 'x'.repeat(5000) }).success).toBe(false);
   });
 });
+
+describe('the method list the preload uses', () => {
+  it('is exactly the contract, in order', async () => {
+    const { METHOD_NAMES } = await import('../../../src-main/api/methods.ts');
+    expect([...METHOD_NAMES]).toEqual(Object.keys(contract));
+  });
+});

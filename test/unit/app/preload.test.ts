@@ -1,5 +1,8 @@
 /** The preload with `electron` mocked: one object, a function per contract method, nothing raw. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../helpers/fixtures.ts';
 import { METHODS } from '../../../src-main/api/contract.ts';
 import { electronMock, ipcRenderer } from '../../mocks/electron.ts';
 
@@ -51,4 +54,17 @@ describe('preload', () => {
       { action: 'open-project', path: '/p' },
     ]);
   });
+});
+
+describe('the built preload (after `npm run build`, as in CI)', () => {
+  const built = join(REPO_ROOT, 'out/preload/index.cjs');
+  it.skipIf(!existsSync(built))(
+    'requires nothing but electron (a sandboxed preload can load nothing else)',
+    () => {
+      const requires = [...readFileSync(built, 'utf8').matchAll(/require\(["']([^"']+)["']\)/g)].map(
+        (m) => m[1],
+      );
+      expect(requires).toEqual(['electron']);
+    },
+  );
 });

@@ -1,0 +1,39 @@
+/**
+ * The contract's method names and event names, with no dependencies: the sandboxed preload may load
+ * nothing but `electron`, so it takes the names from here, not from contract.ts (which needs zod).
+ * contract.ts checks at compile time that both lists are the same.
+ */
+export const METHOD_NAMES = [
+  'app.info',
+  'app.ping',
+  'projects.create',
+  'projects.open',
+  'projects.current',
+  'projects.close',
+  'projects.recent',
+  'projects.rename',
+  'runs.list',
+  'runs.create',
+  'runs.cancel',
+  'runs.resume',
+  'runs.delete',
+  'runs.metrics',
+  'checkpoints.list',
+  'checkpoints.analysis',
+  'models.import',
+  'models.list',
+  'analyses.start',
+  'analyses.list',
+  'analyses.get',
+  'jobs.list',
+  'jobs.cancel',
+  'jobs.log',
+] as const;
+
+export type MethodNameList = (typeof METHOD_NAMES)[number];
+
+/** Events pushed by the backend: a job changed (progress, status), or the project's files did. */
+export const EVENTS = {
+  jobUpdate: 'jobs.update',
+  projectChanged: 'project.changed',
+} as const;
