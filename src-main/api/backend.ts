@@ -196,11 +196,15 @@ export function createBackend(opts: BackendOptions): Backend {
     return projectDto(openProject(info.dir));
   };
 
+  // Deferred by a microtask: submit() reports a new job before it returns, and the job's target is
+  // recorded only after that; every event then carries it.
   const unsubscribe = supervisor.onUpdate((j) => {
-    opts.emit({ event: EVENTS.jobUpdate, payload: jobDto(j) });
-    if (j.status === 'completed' || j.status === 'failed' || j.status === 'cancelled') {
-      opts.emit({ event: EVENTS.projectChanged, payload: { reason: `job ${j.id} ${j.status}` } });
-    }
+    queueMicrotask(() => {
+      opts.emit({ event: EVENTS.jobUpdate, payload: jobDto(j) });
+      if (j.status === 'completed' || j.status === 'failed' || j.status === 'cancelled') {
+        opts.emit({ event: EVENTS.projectChanged, payload: { reason: `job ${j.id} ${j.status}` } });
+      }
+    });
   });
 
   const handlers: Handlers<SpinscopeContract> = {

@@ -85,6 +85,7 @@ describe('backend', () => {
     const done = await finished(j.id);
     expect(done.status, JSON.stringify(done.error)).toBe('completed');
     const progress = events.filter((e) => e.event === 'jobs.update' && (e.payload as JobDto).id === j.id);
+    expect(progress.every((e) => (e.payload as JobDto).target?.runId === run.id)).toBe(true);
     const fractions = progress.map((e) => (e.payload as JobDto).progress?.fraction ?? 0);
     expect(fractions.some((f) => f > 0 && f < 1)).toBe(true);
     expect(events.some((e) => e.event === 'project.changed')).toBe(true);

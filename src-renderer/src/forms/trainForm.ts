@@ -1,0 +1,126 @@
+/**
+ * The "New training run" form as plain data: the text of each field, its validation (one message
+ * per field, written for the person typing) and the runs.create options it stands for. The backend
+ * validates again (core/train/config.ts); this catches mistakes at the field, before a round trip.
+ * Bounds follow core/train/config.ts.
+ */
+import type { TrainOptions } from '../stores/runs.ts';
+
+export const ACTIVATIONS = ['relu', 'tanh', 'sign'] as const;
+export const OPTIMIZERS = ['sgd', 'adam'] as const;
+
+export interface TrainForm {
+  /** Layer widths, input first: "784-64-10". */
+  arch: string;
+  activation: (typeof ACTIVATIONS)[number];
+  epochs: string;
+  batchSize: string;
+  /** Empty: the optimiser's default (SGD 0.01, Adam 0.001). */
+  lr: string;
+  optimizer: (typeof OPTIMIZERS)[number];
+  seed: string;
+  /** Log-spaced checkpoints after step 0. */
+  checkpoints: string;
+  /** Empty: all 60 000 training images. */
+  trainLimit: string;
+  /** Empty: all 10 000 test images. */
+  testLimit: string;
+}
+
+export type TrainField = keyof TrainForm;
+export type FieldErrors = Partial<Record<TrainField, string>>;
+
+/** The defaults of `spinscope train` (science.md §4). */
+export function defaultTrainForm(): TrainForm {
+  return {
+    arch: '784-512-512-512-10',
+    activation: 'relu',
+    epochs: '5',
+    batchSize: '128',
+    lr: '',
+    optimizer: 'sgd',
+    seed: '0',
+    checkpoints: '60',
+    trainLimit: '',
+    testLimit: '',
+  };
+}
+
+const MAX_WIDTH = 1 << 16;
+const MAX_LAYERS = 64;
+
+/** A whole number in [min, max], or an error message. */
+function wholeNumber(text: string, min: number, max: number): number | string {
+  const t = text.trim();
+  const n = /^\d+$/.test(t) ? Number(t) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) return `a whole number from ${min} to ${max}`;
+  return n;
+}
+
+/** "784-64-10" (also "784x64x10", "784, 64, 10") → widths, or an error message. */
+export function parseArch(text: string): number[] | string {
+  const t = text.trim();
+  if (!t) return 'layer widths separated by "-", input first, e.g. 784-64-10';
+  const parts = t.split(/\s*[-x,]\s*|\s+/);
+  if (parts.some((p) => !/^\d+$/.test(p))) return 'only whole numbers separated by "-", e.g. 784-64-10';
+  const widths = parts.map(Number);
+  if (widths.length < 2) return 'at least two widths: the input and the output layer';
+  if (widths.length > MAX_LAYERS) return `at most ${MAX_LAYERS} layers`;
+  if (widths.some((w) => w < 1 || w > MAX_WIDTH)) return `every width from 1 to ${MAX_WIDTH}`;
+  return widths;
+}
+
+export interface Validated {
+  errors: FieldErrors;
+  /** The runs.create options; null while any field is invalid. */
+  options: TrainOptions | null;
+}
+
+export function validateTrainForm(form: TrainForm): Validated {
+  const errors: FieldErrors = {};
+  const field = <T>(name: TrainField, value: T | string): T | undefined => {
+    if (typeof value === 'string') {
+      errors[name] = value.charAt(0).toUpperCase() + value.slice(1) + '.';
+      return undefined;
+    }
+    return value;
+  };
+
+  const arch = field<number[]>('arch', parseArch(form.arch));
+  if (!ACTIVATIONS.includes(form.activation)) errors.activation = `Choose one of ${ACTIVATIONS.join(', ')}.`;
+  if (!OPTIMIZERS.includes(form.optimizer)) errors.optimizer = `Choose one of ${OPTIMIZERS.join(', ')}.`;
+  const epochs = field<number>('epochs', wholeNumber(form.epochs, 1, 10_000));
+  const batchSize = field<number>('batchSize', wholeNumber(form.batchSize, 1, MAX_WIDTH));
+  const seed = field<number>('seed', wholeNumber(form.seed, 0, 0xffffffff));
+  const checkpoints = field<number>('checkpoints', wholeNumber(form.checkpoints, 1, 100_000));
+
+  let lr: number | null = null;
+  if (form.lr.trim()) {
+    const n = /^[0-9.eE+-]+$/.test(form.lr.trim()) ? Number(form.lr) : NaN;
+    if (Number.isFinite(n) && n > 0) lr = n;
+    else errors.lr = 'A positive number, e.g. 0.01 (empty: 0.01 for SGD, 0.001 for Adam).';
+  }
+
+  const limit = (name: 'trainLimit' | 'testLimit', max: number): number | null | undefined =>
+    form[name].trim() ? field<number>(name, wholeNumber(form[name], 1, max)) : null;
+  const trainLimit = limit('trainLimit', 1_000_000_000);
+  const testLimit = limit('testLimit', 1_000_000_000);
+  if (typeof trainLimit === 'number' && batchSize !== undefined && trainLimit < batchSize) {
+    errors.trainLimit = `At least one batch (${batchSize} examples).`;
+  }
+
+  if (Object.keys(errors).length > 0) return { errors, options: null };
+  const options: TrainOptions = {
+    arch: arch!,
+    activation: form.activation,
+    optimizer: form.optimizer,
+    epochs: epochs!,
+    batchSize: batchSize!,
+    seed: seed!,
+    checkpoints: checkpoints!,
+    trainLimit: trainLimit ?? null,
+    testLimit: testLimit ?? null,
+    ...(lr !== null ? { lr } : {}),
+  };
+  return { errors, options };
+}

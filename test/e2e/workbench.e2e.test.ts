@@ -1,0 +1,266 @@
+/**
+ * End to end: the built renderer served by `spinscope serve` (the real backend, training in forked
+ * worker processes, on real MNIST), driven in Debian's Chromium by playwright-core. A user trains a
+ * small run and watches its job's progress bar move, cancels a second run and resumes it to the
+ * end, and reads the first run's checkpoints. Screenshots go to test/e2e/artifacts/.
+ *
+ * Needs `npm run build` first (out/renderer) and /usr/bin/chromium (`apt-get install chromium`).
+ * Run with `npm run test:e2e`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ARTIFACTS = join(ROOT, 'test/e2e/artifacts');
+const CHROMIUM = '/usr/bin/chromium';
+const RENDERER_INDEX = join(ROOT, 'out/renderer/index.html');
+
+/** Time for a whole training run of the small network (≈ 2 s here) or a resumed larger one. */
+const RUN_TIMEOUT = 180_000;
+
+let tmp: string;
+let projectDir: string;
+let server: ChildProcess | null = null;
+let serverLog = '';
+let browser: Browser | null = null;
+let page: Page;
+/** Console errors and uncaught exceptions of the page (CSP violations are console errors). */
+const pageErrors: string[] = [];
+/** The run of the first test, whose checkpoints the last test reads. */
+let firstRunId = '';
+
+/** Starts `spinscope serve` and resolves with the URL it prints first. */
+async function startServe(): Promise<string> {
+  const child = spawn(
+    process.execPath,
+    ['bin/spinscope.mjs', 'serve', '--port', '0', '--project', projectDir, '--create', '--concurrency', '2'],
+    // The recent-projects list goes to a temporary config folder, not the user's.
+    {
+      cwd: ROOT,
+      env: { ...process.env, XDG_CONFIG_HOME: join(tmp, 'config') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  server = child;
+  child.stderr!.on('data', (d: Buffer) => (serverLog += d.toString()));
+  const lines = createInterface({ input: child.stdout! });
+  return new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`spinscope serve printed no URL in 60 s:\n${serverLog}`)),
+      60_000,
+    );
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(
+        new Error(`spinscope serve exited (code ${code}, signal ${signal}) before serving:\n${serverLog}`),
+      );
+    });
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      const url = /^Spinscope serving at (\S+)/.exec(line)?.[1];
+      if (url) resolve(url);
+      else
+        reject(
+          new Error(`unexpected first line from spinscope serve: ${JSON.stringify(line)}\n${serverLog}`),
+        );
+    });
+    lines.on('line', (line) => (serverLog += line + '\n'));
+  });
+}
+
+async function screenshot(name: string): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+const byTestId = (id: string, root: Page | Locator = page): Locator => root.locator(`[data-testid="${id}"]`);
+const runRow = (runId: string): Locator => page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`);
+const jobsOfRun = (runId: string): Locator => page.locator(`[data-testid="job"][data-run-id="${runId}"]`);
+
+/** Fills the New training run form and starts it; returns the new run's id (from its job). */
+async function startRun(fields: Record<string, string>): Promise<string> {
+  const before = await byTestId('job').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.jobId));
+  for (const [name, value] of Object.entries(fields)) {
+    const field = byTestId(`field-${name}`);
+    if ((await field.evaluate((e) => e.tagName)) === 'SELECT') await field.selectOption(value);
+    else await field.fill(value);
+  }
+  await byTestId('start-run').click();
+  // Running jobs are listed first, newest first.
+  const job = byTestId('job').first();
+  await expect
+    .poll(async () => {
+      const id = await job.getAttribute('data-job-id');
+      return id !== null && !before.includes(id);
+    })
+    .toBe(true);
+  let runId: string | null = null;
+  await expect
+    .poll(async () => (runId = await job.getAttribute('data-run-id')), { timeout: 10_000 })
+    .toBeTruthy();
+  return runId!;
+}
+
+/** Text of the status badge in the run's row, once the row exists. */
+async function runStatus(runId: string): Promise<string> {
+  return (await byTestId('run-status', runRow(runId)).textContent({ timeout: 30_000 }))?.trim() ?? '';
+}
+
+beforeAll(async () => {
+  if (!existsSync(RENDERER_INDEX)) {
+    throw new Error(
+      `${RENDERER_INDEX} is missing: build the renderer first (npm run build), then npm run test:e2e`,
+    );
+  }
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium)`);
+  }
+  mkdirSync(ARTIFACTS, { recursive: true });
+  tmp = mkdtempSync(join(tmpdir(), 'spinscope-e2e-'));
+  // Does not exist yet: `serve --create` makes it.
+  projectDir = join(tmp, 'glass-to-order');
+  const url = await startServe();
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+  page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => pageErrors.push(`uncaught: ${e.message}`));
+  await page.goto(url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (server && server.exitCode === null && server.signalCode === null) {
+    const exited = new Promise((done) => server!.once('exit', done));
+    server.kill('SIGTERM');
+    await Promise.race([exited, new Promise((done) => setTimeout(done, 10_000))]);
+    if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
+  }
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('the workbench served by spinscope serve', () => {
+  it('opens on the project that serve --create made', async () => {
+    await byTestId('project-view').waitFor({ timeout: 30_000 });
+    expect(await byTestId('project-name').textContent()).toBe(basename(projectDir));
+    expect(existsSync(join(projectDir, 'spinscope.json'))).toBe(true);
+    await expect.poll(() => byTestId('runs-empty').isVisible()).toBe(true);
+    await screenshot('01-project');
+  });
+
+  it("trains a run whose job's progress bar moves until it completes", async () => {
+    // Record every fraction any job's bar shows, however fast the run is.
+    await page.evaluate(() => {
+      const seen: Record<string, number[]> = {};
+      (window as unknown as { fractionsSeen: typeof seen }).fractionsSeen = seen;
+      const record = (): void => {
+        for (const bar of document.querySelectorAll<HTMLElement>('[data-testid="job-progress"]')) {
+          const id = bar.closest<HTMLElement>('[data-testid="job"]')?.dataset.jobId;
+          const f = bar.dataset.fraction;
+          if (!id || f === undefined || f === '') continue;
+          const list = (seen[id] ??= []);
+          if (list.at(-1) !== Number(f)) list.push(Number(f));
+        }
+      };
+      new MutationObserver(record).observe(document.body, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+      });
+    });
+
+    firstRunId = await startRun({
+      arch: '784-32-10',
+      activation: 'relu',
+      epochs: '2',
+      trainLimit: '6000',
+      testLimit: '500',
+      batchSize: '64',
+    });
+    const job = jobsOfRun(firstRunId).first();
+    const jobId = (await job.getAttribute('data-job-id'))!;
+    await screenshot('02-first-run-started');
+
+    await expect.poll(() => job.getAttribute('data-status'), { timeout: RUN_TIMEOUT }).toBe('completed');
+    const fractions = await page.evaluate(
+      (id) => (window as unknown as { fractionsSeen: Record<string, number[]> }).fractionsSeen[id] ?? [],
+      jobId,
+    );
+    // The bar moved: it showed at least one value strictly between empty and full, and ended full.
+    expect(
+      fractions.some((f) => f > 0 && f < 1),
+      `fractions shown: ${fractions.join(', ')}`,
+    ).toBe(true);
+    expect(fractions.at(-1)).toBe(1);
+    for (let i = 1; i < fractions.length; i++) expect(fractions[i]).toBeGreaterThanOrEqual(fractions[i - 1]);
+
+    await expect.poll(() => runStatus(firstRunId), { timeout: 30_000 }).toBe('completed');
+    expect(await byTestId('run-step', runRow(firstRunId)).textContent()).toMatch(/^(\d+) \/ \1$/);
+    await screenshot('03-first-run-completed');
+  });
+
+  it('cancels a second, larger run, shows it cancelled, and resumes it to completion', async () => {
+    const runId = await startRun({
+      arch: '784-256-256-10',
+      epochs: '3',
+      batchSize: '128',
+      trainLimit: '',
+      testLimit: '',
+      seed: '1',
+    });
+    expect(runId).not.toBe(firstRunId);
+    const job = jobsOfRun(runId).first();
+    // Cancel once training is under way (the run folder exists and progress has been reported).
+    await expect
+      .poll(async () => Number((await byTestId('job-progress', job).getAttribute('data-fraction')) || 0), {
+        timeout: 60_000,
+      })
+      .toBeGreaterThan(0.02);
+    await expect.poll(() => runStatus(runId), { timeout: 30_000 }).toBe('running');
+    await byTestId('run-cancel', runRow(runId)).click();
+
+    await expect.poll(() => runStatus(runId), { timeout: 60_000 }).toBe('cancelled');
+    expect(await job.getAttribute('data-status')).toBe('cancelled');
+    await screenshot('04-second-run-cancelled');
+
+    await byTestId('run-resume', runRow(runId)).click();
+    await expect.poll(() => jobsOfRun(runId).count()).toBe(2);
+    const resumed = jobsOfRun(runId).first();
+    expect(await byTestId('job-label', resumed).textContent()).toContain(runId);
+    await expect.poll(() => runStatus(runId), { timeout: 30_000 }).toMatch(/^(queued|running|completed)$/);
+    await screenshot('05-second-run-resumed');
+
+    await expect.poll(() => resumed.getAttribute('data-status'), { timeout: RUN_TIMEOUT }).toBe('completed');
+    await expect.poll(() => runStatus(runId), { timeout: 30_000 }).toBe('completed');
+    expect(await byTestId('run-step', runRow(runId)).textContent()).toMatch(/^(\d+) \/ \1$/);
+  });
+
+  it("lists the first run's checkpoints with their test accuracy", async () => {
+    await byTestId('run-select', runRow(firstRunId)).click();
+    await expect.poll(() => byTestId('checkpoints-run').textContent()).toBe(firstRunId);
+    const rows = byTestId('checkpoint-row');
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBeGreaterThan(2);
+
+    const steps = (await rows.evaluateAll((els) =>
+      els.map((e) => Number((e as HTMLElement).dataset.step)),
+    )) as number[];
+    expect(steps[0]).toBe(0);
+    expect([...steps].sort((a, b) => a - b)).toEqual(steps);
+    // 784-32-10 after 2 epochs on 6000 images: far above chance (10 %) on the 500 test images.
+    const last = (await byTestId('checkpoint-accuracy', rows.last()).textContent())!;
+    expect(Number(/([\d.]+) %/.exec(last)?.[1])).toBeGreaterThan(70);
+    expect(await byTestId('checkpoint-missing').count()).toBe(0);
+    await screenshot('06-first-run-checkpoints');
+  });
+
+  it('showed no API error, console error or CSP violation along the way', async () => {
+    expect(await byTestId('error-banner').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,284 @@
+/**
+ * An in-memory backend of the UI contract for renderer tests: the real dispatcher of rpc.ts over
+ * the real contract (so every argument the UI sends is validated by the same zod schemas as in the
+ * app), with projects, runs and jobs held in memory, and controls that play the worker's part:
+ * report progress, end a job, fail the next call of a method.
+ */
+import {
+  contract,
+  EVENTS,
+  type JobDto,
+  type MetricsDto,
+  type ProjectDto,
+  type RecentDto,
+  type RunDto,
+} from '../../src-main/api/contract.ts';
+import type { SpinscopeContract } from '../../src-main/api/contract.ts';
+import {
+  ApiError,
+  createDispatcher,
+  type ApiEvent,
+  type Handlers,
+  type Transport,
+} from '../../src-main/api/rpc.ts';
+
+export interface Call {
+  method: string;
+  args: unknown;
+}
+
+const NOW = '2026-12-01T12:00:00.000Z';
+
+export class FakeBackend {
+  project: ProjectDto | null = null;
+  recent: RecentDto[] = [];
+  readonly runs = new Map<string, RunDto>();
+  readonly metrics = new Map<string, MetricsDto>();
+  readonly jobs = new Map<string, JobDto>();
+  /** Every call the UI made, in order, with its (validated) argument. */
+  readonly calls: Call[] = [];
+  private readonly failures = new Map<string, ApiError>();
+  private readonly listeners = new Set<(e: ApiEvent) => void>();
+  private jobCounter = 0;
+  private clock = 0;
+
+  readonly transport: Transport;
+
+  constructor() {
+    const dispatch = createDispatcher(contract, this.handlers());
+    this.transport = {
+      call: async (method, args) => {
+        this.calls.push({ method, args });
+        const failure = this.failures.get(method);
+        if (failure) {
+          this.failures.delete(method);
+          return { ok: false, error: failure.toJSON() };
+        }
+        return dispatch(method, args);
+      },
+      subscribe: (listener) => {
+        this.listeners.add(listener);
+        return () => this.listeners.delete(listener);
+      },
+    };
+  }
+
+  /** The arguments of every call of `method`. */
+  callsOf(method: keyof SpinscopeContract): unknown[] {
+    return this.calls.filter((c) => c.method === method).map((c) => c.args);
+  }
+
+  /** The next call of `method` answers with this error. */
+  failNext(method: keyof SpinscopeContract, error: ApiError): void {
+    this.failures.set(method, error);
+  }
+
+  emit(event: string, payload: unknown): void {
+    for (const l of this.listeners) l({ event, payload });
+  }
+
+  /** A project already open when the UI starts. */
+  openProject(dir: string, name: string): ProjectDto {
+    this.project = { dir, name, created: NOW, updated: NOW, runs: [], models: [], problems: [] };
+    return this.projectDto();
+  }
+
+  /** The worker reports progress: the job runs, the run's step follows. */
+  progress(jobId: string, fraction: number, message = '', etaSeconds: number | null = null): void {
+    const job = this.job(jobId);
+    job.status = 'running';
+    job.startedAt ??= this.tick();
+    job.progress = { fraction, message, etaSeconds };
+    const run = job.target?.runId ? this.runs.get(job.target.runId) : undefined;
+    if (run) run.step = Math.round(fraction * run.totalSteps);
+    this.emit(EVENTS.jobUpdate, structuredClone(job));
+  }
+
+  /** The job ends; a training run ends with it (and gets checkpoints when it completes). */
+  finish(jobId: string, status: 'completed' | 'failed' | 'cancelled', errorMessage?: string): void {
+    const job = this.job(jobId);
+    job.status = status;
+    job.endedAt = this.tick();
+    if (status === 'failed') job.error = { code: 'failed', message: errorMessage ?? 'failed' };
+    const run = job.target?.runId ? this.runs.get(job.target.runId) : undefined;
+    if (run) {
+      run.status = status;
+      run.jobId = null;
+      if (status === 'failed') run.error = errorMessage ?? 'failed';
+      if (status === 'completed') {
+        run.step = run.totalSteps;
+        run.checkpoints = [0, 10, 100, run.totalSteps].map((step, i) => ({
+          step,
+          epoch: (step / run.totalSteps) * run.epochs,
+          file: `runs/${run.id}/checkpoints/step-${String(step).padStart(6, '0')}.onnx`,
+          testAccuracy: 0.1 + 0.28 * i,
+          testLoss: 2.3 - 0.6 * i,
+          // One file lost, to show that it is flagged.
+          exists: step !== 10,
+        }));
+        run.latestTestAccuracy = run.checkpoints.at(-1)!.testAccuracy;
+        this.metrics.set(run.id, {
+          train: [{ step: run.totalSteps, epoch: run.epochs, loss: 0.31, accuracy: 0.91 }],
+          checkpoints: run.checkpoints,
+        });
+      }
+    }
+    this.emit(EVENTS.jobUpdate, structuredClone(job));
+    this.emit(EVENTS.projectChanged, { reason: `job ${jobId} ${status}` });
+  }
+
+  job(jobId: string): JobDto {
+    const job = this.jobs.get(jobId);
+    if (!job) throw new Error(`fake backend: no job ${jobId}`);
+    return job;
+  }
+
+  /** The newest job (the one a command just started). */
+  lastJob(): JobDto {
+    return [...this.jobs.values()].at(-1)!;
+  }
+
+  private tick(): string {
+    return new Date(Date.parse(NOW) + 1000 * ++this.clock).toISOString();
+  }
+
+  private projectDto(): ProjectDto {
+    if (!this.project) throw new ApiError('conflict', 'no project is open: create or open one first');
+    return structuredClone({ ...this.project, runs: [...this.runs.values()] });
+  }
+
+  private newJob(kind: string, label: string, runId: string): JobDto {
+    const job: JobDto = {
+      id: `job-${++this.jobCounter}`,
+      kind,
+      label,
+      status: 'queued',
+      progress: null,
+      error: null,
+      submittedAt: this.tick(),
+      startedAt: null,
+      endedAt: null,
+      target: { runId },
+    };
+    this.jobs.set(job.id, job);
+    return job;
+  }
+
+  private run(runId: string): RunDto {
+    const run = this.runs.get(runId);
+    if (!run) throw new ApiError('not-found', `no run '${runId}'`);
+    return run;
+  }
+
+  private activeJob(runId: string): JobDto | undefined {
+    return [...this.jobs.values()].find(
+      (j) => j.target?.runId === runId && (j.status === 'queued' || j.status === 'running'),
+    );
+  }
+
+  private cancelJob(job: JobDto): JobDto {
+    // Like the supervisor: cancelling is a request; the job ends when the worker stops.
+    return structuredClone(job);
+  }
+
+  private handlers(): Handlers<SpinscopeContract> {
+    const notHere = async (): Promise<never> => {
+      throw new ApiError('failed', 'not implemented in the fake backend');
+    };
+    return {
+      'app.info': async () => ({
+        product: 'Spinscope',
+        version: 'test',
+        versions: {},
+        transport: 'websocket',
+      }),
+      'app.ping': async () => ({ time: 0 }),
+      'projects.create': async ({ dir, name }) => {
+        if (this.recent.some((r) => r.dir === dir))
+          throw new ApiError('conflict', `${dir} is already a project`);
+        const p = this.openProject(dir, name ?? dir.split('/').filter(Boolean).at(-1) ?? dir);
+        this.recent.unshift({ dir, name: p.name, openedAt: NOW, exists: true });
+        return p;
+      },
+      'projects.open': async ({ dir }) => {
+        const r = this.recent.find((x) => x.dir === dir);
+        if (!r) throw new ApiError('not-found', `${dir} is not a Spinscope project (no spinscope.json)`);
+        return this.openProject(dir, r.name);
+      },
+      'projects.current': async () => (this.project ? this.projectDto() : null),
+      'projects.close': async () => {
+        this.project = null;
+        return null;
+      },
+      'projects.recent': async () => structuredClone(this.recent),
+      'projects.rename': notHere,
+      'runs.list': async () => structuredClone([...this.runs.values()]),
+      'runs.create': async ({ config }) => {
+        this.projectDto();
+        const arch = config.arch as number[];
+        const epochs = (config.epochs as number | undefined) ?? 5;
+        const id = `${String(config.activation ?? 'relu')}-${arch.join('-')}-s${String(config.seed ?? 0)}`;
+        if (this.runs.has(id)) throw new ApiError('conflict', `run ${id} exists`);
+        const job = this.newJob('train', `train ${id}`, id);
+        const run: RunDto = {
+          id,
+          status: 'running',
+          arch,
+          activation: String(config.activation ?? 'relu'),
+          epochs,
+          step: 0,
+          totalSteps: 100 * epochs,
+          checkpoints: [],
+          latestTestAccuracy: null,
+          created: NOW,
+          updated: NOW,
+          error: null,
+          config,
+          jobId: job.id,
+        };
+        this.runs.set(id, run);
+        this.metrics.set(id, { train: [], checkpoints: [] });
+        return structuredClone({ run, job });
+      },
+      'runs.cancel': async ({ runId }) => {
+        this.run(runId);
+        const job = this.activeJob(runId);
+        return job ? this.cancelJob(job) : null;
+      },
+      'runs.resume': async ({ runId }) => {
+        const run = this.run(runId);
+        if (this.activeJob(runId)) throw new ApiError('conflict', `run '${runId}' is already being trained`);
+        if (run.status === 'completed') throw new ApiError('conflict', `run '${runId}' is complete`);
+        const job = this.newJob('train', `resume ${runId}`, runId);
+        run.status = 'running';
+        run.jobId = job.id;
+        return structuredClone(job);
+      },
+      'runs.delete': async ({ runId }) => {
+        this.run(runId);
+        if (this.activeJob(runId))
+          throw new ApiError('conflict', `run '${runId}' is being trained: cancel its job first`);
+        this.runs.delete(runId);
+        return null;
+      },
+      'runs.metrics': async ({ runId }) => {
+        this.run(runId);
+        return structuredClone(this.metrics.get(runId) ?? { train: [], checkpoints: [] });
+      },
+      'checkpoints.list': async ({ runId }) => structuredClone(this.run(runId).checkpoints),
+      'checkpoints.analysis': async () => null,
+      'models.import': notHere,
+      'models.list': async () => [],
+      'analyses.start': notHere,
+      'analyses.list': async () => [],
+      'analyses.get': notHere,
+      'jobs.list': async () => structuredClone([...this.jobs.values()]),
+      'jobs.cancel': async ({ jobId }) => {
+        const job = this.jobs.get(jobId);
+        if (!job) throw new ApiError('not-found', `no job '${jobId}'`);
+        return this.cancelJob(job);
+      },
+      'jobs.log': async () => [],
+    };
+  }
+}
