@@ -7,6 +7,9 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { analyzeCommand } from './analyze.ts';
 import { evaluateCommand } from './evaluate.ts';
 import { serveCommand } from './serve.ts';
+import { spectrumCommand } from './spectrum.ts';
+import { sweepCommand } from './sweep.ts';
+import { tapCommand } from './tap.ts';
 import { trainCommand } from './train.ts';
 import { UsageError, userMessage } from './errors.ts';
 import { VERSION } from './version.ts';
@@ -26,7 +29,15 @@ export interface Command {
   run(args: { positionals: string[]; values: Record<string, string | boolean | undefined> }): Promise<number>;
 }
 
-const commands: Command[] = [analyzeCommand, evaluateCommand, trainCommand, serveCommand];
+const commands: Command[] = [
+  analyzeCommand,
+  evaluateCommand,
+  trainCommand,
+  sweepCommand,
+  spectrumCommand,
+  tapCommand,
+  serveCommand,
+];
 
 function help(): string {
   const lines = [

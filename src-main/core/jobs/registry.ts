@@ -12,11 +12,13 @@
  * supervisor can be tested with real processes.
  */
 import { mkdir } from 'node:fs/promises';
-import { dirname, isAbsolute } from 'node:path';
+import { basename, dirname, isAbsolute } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import type { AnalysisReport } from '../spin/analysis.ts';
+import type { SpectrumReport } from '../spectral/report.ts';
 import type { ImportResult } from '../project/models.ts';
+import type { PhaseDiagram } from '../spin/phaseDiagram.ts';
 import type { TrainRequest, TrainSummary } from '../train/run.ts';
 import { CancelledError, throwIfCancelled } from '../util/cancel.ts';
 import { estimateEta, type JobContext } from './job.ts';
@@ -58,10 +60,17 @@ export const trainParamsSchema = z
 /**
  * `analyze`: the analysis report (contract 4) of the ONNX model at `model`; with `out`, also
  * written there as JSON, atomically. Options as `spinscope analyze` (tMin is a temperature T).
+ *
+ * With `models` instead of `model`, a batch (a sweep's checkpoints, core/sweep/): the models are
+ * analysed one after the other in the same worker, which saves a process start and a JIT warm-up
+ * per model (they cost more than analysing a 784-512³-10 network). The result is an
+ * AnalyzeBatchResult, in the order of `models`; a model that cannot be analysed gets its error
+ * message there and does not stop the others. Each report is exactly what `model` would give.
  */
 export const analyzeParamsSchema = z
   .object({
-    model: absolutePath,
+    model: absolutePath.optional(),
+    models: z.array(absolutePath).min(1).max(10_000).optional(),
     out: absolutePath.optional(),
     options: z
       .object({
@@ -72,7 +81,90 @@ export const analyzeParamsSchema = z
       .strict()
       .optional(),
   })
+  .strict()
+  .refine((p) => (p.model === undefined) !== (p.models === undefined), {
+    message: 'give either model (one report) or models (a batch), not both',
+  })
+  .refine((p) => p.out === undefined || p.model !== undefined, {
+    message: 'out goes with model: a batch (models) returns its reports',
+  });
+
+/** The result of an `analyze` job with `models`: one entry per model, in order. */
+export interface AnalyzeBatchResult {
+  reports: ({ report: AnalysisReport; error?: undefined } | { report?: undefined; error: string })[];
+}
+
+/**
+ * `spectrum`: the spectrum report (`spinscope spectrum`) of the ONNX model at `model`; `reference`
+ * is a model (e.g. step 0 of the run) whose λ_max of J is the bulk edge for outliers. With `out`,
+ * also written there as JSON, atomically.
+ */
+export const spectrumParamsSchema = z
+  .object({
+    model: absolutePath,
+    reference: absolutePath.optional(),
+    out: absolutePath.optional(),
+    options: z
+      .object({
+        bins: z.number().int().positive().max(100_000).optional(),
+        logBins: z.number().int().positive().max(100_000).optional(),
+        range: z.number().finite().positive().optional(),
+        top: z.number().int().nonnegative().max(1000).optional(),
+        method: z.enum(['auto', 'dense', 'slq']).optional(),
+        denseLimit: z.number().int().positive().optional(),
+        slq: z
+          .object({
+            probes: z.number().int().positive().max(10_000).optional(),
+            steps: z.number().int().positive().max(10_000).optional(),
+            seed: z.number().int().optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .optional(),
+  })
   .strict();
+
+/**
+ * `tap`: the TAP-solution phase diagram (core/spin/phaseDiagram.ts, `spinscope.phaseDiagram/1`)
+ * over `checkpoints` (ONNX models with their training step; one model is a one-row diagram) and a
+ * temperature grid: `temperatures` (T, the same for every checkpoint) or `fractionsOfTc` (of each
+ * checkpoint's own T_c), exactly one of them. With `out`, also written there as JSON, atomically.
+ */
+export const tapParamsSchema = z
+  .object({
+    checkpoints: z
+      .array(z.object({ step: z.number().int().nonnegative(), model: absolutePath }).strict())
+      .min(1)
+      .max(10_000),
+    temperatures: z.array(z.number().finite().positive()).min(1).max(1000).optional(),
+    fractionsOfTc: z.array(z.number().finite().positive()).min(1).max(1000).optional(),
+    out: absolutePath.optional(),
+    options: z
+      .object({
+        starts: z.number().int().positive().max(100_000).optional(),
+        seed: z.number().int().nonnegative().optional(),
+        startAmplitude: z.number().positive().max(1).optional(),
+        threshold: z.number().positive().max(1).optional(),
+        tolerance: z.number().positive().max(1).optional(),
+        maxIterations: z.number().int().positive().max(10_000_000).optional(),
+        annealFrom: z
+          .number()
+          .finite()
+          .refine((x) => x === 0 || x > 1, { message: 'must be 0 (no anneal) or a multiple of T_c above 1' })
+          .optional(),
+        dominance: z.number().positive().max(1).optional(),
+        tMin: z.number().finite().positive().optional(),
+        epsilon: z.number().finite().nonnegative().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((p) => (p.temperatures === undefined) !== (p.fractionsOfTc === undefined), {
+    message: 'give either temperatures (T) or fractionsOfTc, not both',
+  });
 
 export const testSleepParamsSchema = z
   .object({
@@ -96,13 +188,17 @@ export const importParamsSchema = z
 
 export type AnalyzeJobParams = z.input<typeof analyzeParamsSchema>;
 export type ImportJobParams = z.input<typeof importParamsSchema>;
+export type TapJobParams = z.input<typeof tapParamsSchema>;
+export type SpectrumJobParams = z.input<typeof spectrumParamsSchema>;
 export type TestSleepJobParams = z.input<typeof testSleepParamsSchema>;
 
 /** Parameters and results by kind, for callers that submit jobs with types. */
 export interface JobTypes {
   train: { params: TrainJobParams; result: TrainSummary };
-  analyze: { params: AnalyzeJobParams; result: AnalysisReport };
+  analyze: { params: AnalyzeJobParams; result: AnalysisReport | AnalyzeBatchResult };
   import: { params: ImportJobParams; result: ImportResult };
+  tap: { params: TapJobParams; result: PhaseDiagram };
+  spectrum: { params: SpectrumJobParams; result: SpectrumReport };
   'test.sleep': { params: TestSleepJobParams; result: { sleptMs: number; steps: number } };
   'test.busy': { params: TestSleepJobParams; result: { busyMs: number; steps: number } };
   'test.crash': { params: Record<string, never>; result: never };
@@ -112,7 +208,7 @@ export interface JobTypes {
 }
 export type JobKindName = keyof JobTypes;
 
-export const JOB_KINDS = ['train', 'analyze', 'import'] as const;
+export const JOB_KINDS = ['train', 'analyze', 'import', 'spectrum', 'tap'] as const;
 export const TEST_JOB_KINDS = [
   'test.sleep',
   'test.busy',
@@ -153,11 +249,12 @@ const JOBS: Record<JobKindName, JobDefinition> = {
   }),
 
   analyze: job(analyzeParamsSchema, async (p, ctx) => {
+    if (p.models !== undefined) return analyzeBatch(p.models, p.options, ctx);
     ctx.progress?.({ fraction: 0, message: 'reading the model', etaSeconds: null });
     const { readOnnxFile } = await import('../onnx/reader.ts');
     const { analyzeNetwork } = await import('../spin/analysis.ts');
     const { writeJsonAtomicAsync } = await import('../project/atomic.ts');
-    const model = await readOnnxFile(p.model);
+    const model = await readOnnxFile(p.model!);
     // analyzeNetwork is synchronous: a cancel request is seen here and after it, not during it
     // (the supervisor's kill after the grace time covers that; nothing is half-written).
     await delay(0);
@@ -185,6 +282,61 @@ const JOBS: Record<JobKindName, JobDefinition> = {
     ctx.log?.(`imported ${p.path} as ${result.file}`);
     for (const w of result.warnings) ctx.log?.(`warning: ${w}`);
     return result;
+  }),
+
+  spectrum: job(spectrumParamsSchema, async (p, ctx) => {
+    ctx.progress?.({ fraction: 0, message: 'reading the model', etaSeconds: null });
+    const { readOnnxFile } = await import('../onnx/reader.ts');
+    const { spectrumReport } = await import('../spectral/report.ts');
+    const { writeJsonAtomicAsync } = await import('../project/atomic.ts');
+    const model = await readOnnxFile(p.model);
+    const reference = p.reference === undefined ? undefined : await readOnnxFile(p.reference);
+    // Synchronous like analyze: cancel is seen between the stages.
+    await delay(0);
+    throwIfCancelled(ctx.signal);
+    const started = performance.now();
+    const report = spectrumReport(model.network, {
+      ...p.options,
+      reference: reference?.network,
+      signal: ctx.signal,
+      onProgress: (fraction, message) =>
+        ctx.progress?.({ fraction, message, etaSeconds: estimateEta(fraction, started) }),
+    });
+    report.warnings.unshift(...model.warnings, ...(reference?.warnings ?? []));
+    if (p.out !== undefined) {
+      await mkdir(dirname(p.out), { recursive: true });
+      await writeJsonAtomicAsync(p.out, report);
+      ctx.log?.(`wrote ${p.out}`);
+    }
+    return report;
+  }),
+
+  tap: job(tapParamsSchema, async (p, ctx) => {
+    ctx.progress?.({ fraction: 0, message: 'reading the models', etaSeconds: null });
+    const { readOnnxFile } = await import('../onnx/reader.ts');
+    const { phaseDiagram } = await import('../spin/phaseDiagram.ts');
+    const { writeJsonAtomicAsync } = await import('../project/atomic.ts');
+    const checkpoints = [];
+    for (const c of p.checkpoints) {
+      checkpoints.push({ step: c.step, network: (await readOnnxFile(c.model)).network });
+      await delay(0);
+      throwIfCancelled(ctx.signal);
+    }
+    const grid = p.temperatures ? { temperatures: p.temperatures } : { fractionsOfTc: p.fractionsOfTc! };
+    // Synchronous like analyze: cancel is seen between checkpoints and starts (the signal is polled).
+    const started = performance.now();
+    const diagram = phaseDiagram(checkpoints, grid, {
+      ...p.options,
+      signal: ctx.signal,
+      onProgress: (fraction, message) =>
+        ctx.progress?.({ fraction, message, etaSeconds: estimateEta(fraction, started) }),
+    });
+    if (p.out !== undefined) {
+      await mkdir(dirname(p.out), { recursive: true });
+      await writeJsonAtomicAsync(p.out, diagram);
+      ctx.log?.(`wrote ${p.out}`);
+    }
+    return diagram;
   }),
 
   'test.sleep': job(testSleepParamsSchema, async ({ ms, steps }, ctx) => {
@@ -246,6 +398,48 @@ const JOBS: Record<JobKindName, JobDefinition> = {
     throw new Error(message);
   }),
 };
+
+/** `analyze` with `models`: each model as `analyze` with `model` would, one after the other. */
+async function analyzeBatch(
+  models: string[],
+  options: z.output<typeof analyzeParamsSchema>['options'],
+  ctx: JobContext,
+): Promise<AnalyzeBatchResult> {
+  const { readOnnxFile } = await import('../onnx/reader.ts');
+  const { analyzeNetwork } = await import('../spin/analysis.ts');
+  const started = performance.now();
+  const reports: AnalyzeBatchResult['reports'] = [];
+  for (let i = 0; i < models.length; i++) {
+    const at = (f: number): number => (i + f) / models.length;
+    const name = `${i + 1}/${models.length} ${basename(models[i])}`;
+    ctx.progress?.({
+      fraction: at(0),
+      message: `${name}: reading the model`,
+      etaSeconds: estimateEta(at(0), started),
+    });
+    try {
+      const model = await readOnnxFile(models[i]);
+      await delay(0); // lets a cancel request in (analyzeNetwork is synchronous)
+      throwIfCancelled(ctx.signal);
+      const report = analyzeNetwork(model.network, {
+        ...options,
+        signal: ctx.signal,
+        onProgress: (fraction, message) =>
+          ctx.progress?.({
+            fraction: at(fraction),
+            message: `${name}: ${message}`,
+            etaSeconds: estimateEta(at(fraction), started),
+          }),
+      });
+      report.warnings.unshift(...model.warnings);
+      reports.push({ report });
+    } catch (e) {
+      if (e instanceof CancelledError || ctx.signal?.aborted) throw e;
+      reports.push({ error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  return { reports };
+}
 
 /** Whether the test kinds are available in a process with this environment. */
 export function testJobsEnabled(env: NodeJS.ProcessEnv = process.env): boolean {

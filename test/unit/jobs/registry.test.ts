@@ -29,12 +29,14 @@ async function requestError(p: Promise<unknown>): Promise<JobRequestError> {
 }
 
 describe('job kinds', () => {
-  it('train, analyze and import always; the misbehaving test kinds only with SPINSCOPE_TEST_JOBS=1', () => {
-    expect(availableJobKinds({})).toEqual(['train', 'analyze', 'import']);
+  it('train, analyze, import, spectrum and tap always; the misbehaving test kinds only with SPINSCOPE_TEST_JOBS=1', () => {
+    expect(availableJobKinds({})).toEqual(['train', 'analyze', 'import', 'spectrum', 'tap']);
     expect(availableJobKinds(testEnv)).toEqual([
       'train',
       'analyze',
       'import',
+      'spectrum',
+      'tap',
       'test.sleep',
       'test.busy',
       'test.crash',
@@ -47,7 +49,7 @@ describe('job kinds', () => {
   it('an unknown kind is named, with the kinds that exist', async () => {
     const e = await requestError(runJob('trian', {}, {}, {}));
     expect(e.code).toBe('unknown-kind');
-    expect(e.message).toBe("unknown job kind 'trian'; the kinds are train, analyze, import");
+    expect(e.message).toBe("unknown job kind 'trian'; the kinds are train, analyze, import, spectrum, tap");
     const t = await requestError(runJob('test.crash', {}, {}, {}));
     expect(t.message).toContain('SPINSCOPE_TEST_JOBS=1');
   });
