@@ -21,7 +21,7 @@ export interface AnalysisReport {
     /** Extra fields (contract 4 allows additions). */
     argminT: number;
     scan: { tMin: number; epsilon: number; evaluations: number; matvecs: number };
-    /** The evaluated λ_min(T) points, by decreasing T. */
+    /** The evaluated λ_min(T) points, by increasing T. */
     curve: { T: number[]; lambda: number[] };
   };
   spectrum: { top: number[] };
