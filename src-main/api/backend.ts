@@ -34,6 +34,7 @@ import {
   type ProjectDto,
   type RunDto,
   type SpinscopeContract,
+  type SweepReportDto,
 } from './contract.ts';
 import { ApiError, createDispatcher, type ApiEvent, type Handlers, type RpcResult } from './rpc.ts';
 
@@ -292,6 +293,22 @@ export function createBackend(opts: BackendOptions): Backend {
         r.type === 'train' ? [{ step: r.step, epoch: r.epoch, loss: r.loss, accuracy: r.accuracy }] : [],
       );
       return { train, checkpoints: checkpointDtos(run) };
+    },
+
+    'runs.sweep': async ({ runId, window }) => {
+      const run = findRun(runId);
+      const params = { paths: [run.dir], ...(window !== undefined ? { window } : {}) };
+      return submit('sweep', params, `sweep ${runId}`, { runId });
+    },
+    'runs.sweepReport': async ({ runId }) => {
+      findRun(runId);
+      const file = join(project(), 'analyses', `sweep-${runId}`, 'sweep.json');
+      if (!existsSync(file)) return null;
+      try {
+        return JSON.parse(readFileSync(file, 'utf8')) as SweepReportDto;
+      } catch {
+        throw new ApiError('failed', `${file} is damaged: run the sweep again to rewrite it`, [file]);
+      }
     },
 
     'checkpoints.list': async ({ runId }) => checkpointDtos(findRun(runId)),

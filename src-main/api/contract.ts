@@ -124,6 +124,20 @@ export interface AnalysisReportDto {
   [extra: string]: unknown;
 }
 
+/** Contract 5: a run's sweep report (`spinscope sweep RUN --json`). */
+export interface SweepReportDto {
+  schema: string;
+  checkpoints: { step: number; tc: number; phase: string; minLambda: number; [extra: string]: unknown }[];
+  powerLaw: {
+    exponent: number;
+    prefactor: number;
+    window: [number, number];
+    r2: number;
+    [extra: string]: unknown;
+  } | null;
+  [extra: string]: unknown;
+}
+
 export interface AnalysisDto {
   id: string;
   target: { runId: string; step: number } | { modelId: string };
@@ -180,6 +194,8 @@ export const contract = {
   'runs.resume': method<JobDto>()(z.object({ runId: id }).strict()),
   'runs.delete': method<null>()(z.object({ runId: id, force: z.boolean().optional() }).strict()),
   'runs.metrics': method<MetricsDto>()(z.object({ runId: id }).strict()),
+  'runs.sweep': method<JobDto>()(z.object({ runId: id, window: z.string().max(64).optional() }).strict()),
+  'runs.sweepReport': method<SweepReportDto | null>()(z.object({ runId: id }).strict()),
 
   'checkpoints.list': method<CheckpointDto[]>()(z.object({ runId: id }).strict()),
   'checkpoints.analysis': method<AnalysisDto | null>()(

@@ -18,6 +18,8 @@ export const METHOD_NAMES = [
   'runs.resume',
   'runs.delete',
   'runs.metrics',
+  'runs.sweep',
+  'runs.sweepReport',
   'checkpoints.list',
   'checkpoints.analysis',
   'models.import',

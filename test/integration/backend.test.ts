@@ -113,6 +113,23 @@ describe('backend', () => {
     expect(analysis.report.model).toEqual({ layers: [784, 32, 10], spins: 826, couplings: 784 * 32 + 320 });
     expect(analysis.report.tap.tc).toBeGreaterThan(0);
     expect(await call('analyses.list')).toHaveLength(1);
+    expect(await call('runs.sweepReport', { runId: run.id })).toBeNull();
+    const sw = await call<JobDto>('runs.sweep', { runId: run.id });
+    expect((await finished(sw.id)).status).toBe('completed');
+    const report = await call<{
+      schema: string;
+      checkpoints: { step: number; tc: number }[];
+      powerLaw: unknown;
+    }>('runs.sweepReport', { runId: run.id });
+    expect(report.schema).toBe('spinscope.sweep/1');
+    expect(report.checkpoints.map((c) => c.step)).toEqual(metrics.checkpoints.map((c) => c.step));
+    const tcAtLast = report.checkpoints.at(-1)!.tc;
+    expect(Math.abs(tcAtLast - analysis.report.tap.tc)).toBeLessThan(1e-9 * tcAtLast);
+    expect(report.powerLaw).not.toBeNull();
+    const badWindow = await call<JobDto>('runs.sweep', { runId: run.id, window: 'nonsense' });
+    const bad = await finished(badWindow.id);
+    expect(bad.status).toBe('failed');
+    expect(bad.error?.message).toMatch(/nonsense/);
     const log = await call<string[]>('jobs.log', { jobId: j.id });
     expect(log.join('\n')).toMatch(/test accuracy/);
     expect(existsSync(join(base, 'proj/logs', `${j.id}.log`))).toBe(true);

@@ -265,6 +265,8 @@ export class FakeBackend {
         this.run(runId);
         return structuredClone(this.metrics.get(runId) ?? { train: [], checkpoints: [] });
       },
+      'runs.sweep': notHere,
+      'runs.sweepReport': async () => null,
       'checkpoints.list': async ({ runId }) => structuredClone(this.run(runId).checkpoints),
       'checkpoints.analysis': async () => null,
       'models.import': notHere,

@@ -18,6 +18,7 @@ import { z } from 'zod';
 import type { AnalysisReport } from '../spin/analysis.ts';
 import type { SpectrumReport } from '../spectral/report.ts';
 import type { ImportResult } from '../project/models.ts';
+import type { SweepReport, SweepSetReport } from '../sweep/report.ts';
 import type { PhaseDiagram } from '../spin/phaseDiagram.ts';
 import type { TrainRequest, TrainSummary } from '../train/run.ts';
 import { CancelledError, throwIfCancelled } from '../util/cancel.ts';
@@ -186,7 +187,27 @@ export const importParamsSchema = z
   .object({ project: absolutePath, path: absolutePath, name: z.string().min(1).max(200).optional() })
   .strict();
 
+/**
+ * `sweep`: `spinscope sweep` as a job — every checkpoint of the runs (or folders) at `paths`
+ * analysed in this worker, read from and written to the sweep cache; result: the sweep report.
+ */
+export const sweepParamsSchema = z
+  .object({
+    paths: z.array(absolutePath).min(1).max(256),
+    window: z.string().max(64).optional(),
+    settings: z
+      .object({
+        tMin: z.number().finite().positive().nullable().optional(),
+        epsilon: z.number().finite().nonnegative().optional(),
+        spectrumCount: z.number().int().positive().max(100_000).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
 export type AnalyzeJobParams = z.input<typeof analyzeParamsSchema>;
+export type SweepJobParams = z.input<typeof sweepParamsSchema>;
 export type ImportJobParams = z.input<typeof importParamsSchema>;
 export type TapJobParams = z.input<typeof tapParamsSchema>;
 export type SpectrumJobParams = z.input<typeof spectrumParamsSchema>;
@@ -199,6 +220,7 @@ export interface JobTypes {
   import: { params: ImportJobParams; result: ImportResult };
   tap: { params: TapJobParams; result: PhaseDiagram };
   spectrum: { params: SpectrumJobParams; result: SpectrumReport };
+  sweep: { params: SweepJobParams; result: SweepReport | SweepSetReport };
   'test.sleep': { params: TestSleepJobParams; result: { sleptMs: number; steps: number } };
   'test.busy': { params: TestSleepJobParams; result: { busyMs: number; steps: number } };
   'test.crash': { params: Record<string, never>; result: never };
@@ -208,7 +230,7 @@ export interface JobTypes {
 }
 export type JobKindName = keyof JobTypes;
 
-export const JOB_KINDS = ['train', 'analyze', 'import', 'spectrum', 'tap'] as const;
+export const JOB_KINDS = ['train', 'analyze', 'import', 'spectrum', 'tap', 'sweep'] as const;
 export const TEST_JOB_KINDS = [
   'test.sleep',
   'test.busy',
@@ -337,6 +359,28 @@ const JOBS: Record<JobKindName, JobDefinition> = {
       ctx.log?.(`wrote ${p.out}`);
     }
     return diagram;
+  }),
+
+  sweep: job(sweepParamsSchema, async (p, ctx) => {
+    const { sweep } = await import('../sweep/sweep.ts');
+    const { inProcessAnalyzer } = await import('../sweep/analyzers.ts');
+    const { FitWindowError, parseFitWindow } = await import('../sweep/powerLaw.ts');
+    let window;
+    try {
+      window = p.window === undefined ? undefined : parseFitWindow(p.window);
+    } catch (e) {
+      if (e instanceof FitWindowError) throw new JobRequestError('bad-params', e.message);
+      throw e;
+    }
+    const outcome = await sweep(p.paths, {
+      analyzer: inProcessAnalyzer(),
+      window,
+      settings: p.settings,
+      signal: ctx.signal,
+      progress: ctx.progress,
+      log: ctx.log,
+    });
+    return outcome.report;
   }),
 
   'test.sleep': job(testSleepParamsSchema, async ({ ms, steps }, ctx) => {

@@ -30,13 +30,14 @@ async function requestError(p: Promise<unknown>): Promise<JobRequestError> {
 
 describe('job kinds', () => {
   it('train, analyze, import, spectrum and tap always; the misbehaving test kinds only with SPINSCOPE_TEST_JOBS=1', () => {
-    expect(availableJobKinds({})).toEqual(['train', 'analyze', 'import', 'spectrum', 'tap']);
+    expect(availableJobKinds({})).toEqual(['train', 'analyze', 'import', 'spectrum', 'tap', 'sweep']);
     expect(availableJobKinds(testEnv)).toEqual([
       'train',
       'analyze',
       'import',
       'spectrum',
       'tap',
+      'sweep',
       'test.sleep',
       'test.busy',
       'test.crash',
@@ -49,7 +50,9 @@ describe('job kinds', () => {
   it('an unknown kind is named, with the kinds that exist', async () => {
     const e = await requestError(runJob('trian', {}, {}, {}));
     expect(e.code).toBe('unknown-kind');
-    expect(e.message).toBe("unknown job kind 'trian'; the kinds are train, analyze, import, spectrum, tap");
+    expect(e.message).toBe(
+      "unknown job kind 'trian'; the kinds are train, analyze, import, spectrum, tap, sweep",
+    );
     const t = await requestError(runJob('test.crash', {}, {}, {}));
     expect(t.message).toContain('SPINSCOPE_TEST_JOBS=1');
   });
