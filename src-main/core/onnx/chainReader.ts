@@ -66,6 +66,18 @@ export class ChainReader {
   read(): OnnxImport {
     const g = this.graph;
     const v: GraphValues = this.values;
+    // ONNX requires these; a file without them is damaged, and later messages would be cryptic.
+    g.nodes.forEach((n, i) => {
+      if (!n.opType) v.fail(`${v.label(i)} has no op_type: the file is damaged (re-export the model)`);
+    });
+    for (const [what, list] of [
+      ['input', g.inputs],
+      ['output', g.outputs],
+    ] as const) {
+      const k = list.findIndex((x) => !x.name);
+      if (k >= 0)
+        v.fail(`graph ${what} #${k + 1} has an empty name: the file is damaged (re-export the model)`);
+    }
     for (const t of g.initializers) {
       if (!t.name) continue;
       if (v.slots.has(t.name)) v.fail(`two initializers are named ${quote(t.name)}`);

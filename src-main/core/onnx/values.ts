@@ -84,7 +84,11 @@ export class GraphValues {
   /** Node i as messages name it: node 'fc1' (Gemm), or node #3 (Gemm) if it has no name. */
   label(i: number): string {
     const n = this.nodes[i];
-    const op = n.domain && n.domain !== 'ai.onnx' ? `${n.domain}.${n.opType}` : n.opType;
+    const op = !n.opType
+      ? 'no op_type'
+      : n.domain && n.domain !== 'ai.onnx'
+        ? `${n.domain}.${n.opType}`
+        : n.opType;
     return n.name
       ? `node ${quote(n.name)} (${quote(op).slice(1, -1)})`
       : `node #${i + 1} (${quote(op).slice(1, -1)})`;

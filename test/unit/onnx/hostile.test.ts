@@ -581,3 +581,25 @@ describe('external data', () => {
     );
   });
 });
+
+describe('damaged graphs that ONNX forbids (found by the mutation fuzzer)', () => {
+  it('a node without op_type is named as such', () => {
+    const m = base();
+    m.nodes[1] = { ...m.nodes[1], op: '' };
+    rejectsSpec(m, "node 'relu1' (no op_type) has no op_type: the file is damaged");
+  });
+
+  it('graph inputs and outputs without names are refused before anything else', () => {
+    rejectsSpec(
+      {
+        ...base(),
+        inputs: [
+          { name: 'x', shape: ['N', 4] },
+          { name: '', shape: ['N', 4] },
+        ],
+      },
+      'graph input #2 has an empty name',
+    );
+    rejectsSpec({ ...base(), outputs: [{ name: '', shape: ['N', 2] }] }, 'graph output #1 has an empty name');
+  });
+});
