@@ -23,6 +23,20 @@ import { finished, spawnSpinscope, spinscope } from '../helpers/cli.ts';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'spinscope-train-'));
 
+/** The four MNIST IDX files copied into a new folder (stands in for another IDX data set). */
+function copyOfMnist(dir: string): string {
+  mkdirSync(dir);
+  for (const f of [
+    'train-images-idx3-ubyte',
+    'train-labels-idx1-ubyte',
+    't10k-images-idx3-ubyte',
+    't10k-labels-idx1-ubyte',
+  ]) {
+    copyFileSync(join(defaultMnistDir(), f), join(dir, f));
+  }
+  return dir;
+}
+
 function jsonl(file: string): Record<string, unknown>[] {
   return readFileSync(file, 'utf8')
     .split('\n')
@@ -207,16 +221,7 @@ describe('spinscope train', () => {
 
   it('--config FILE with flags on top; --data reads MNIST-format IDX files from another folder', async () => {
     const base = tmp();
-    const data = join(base, 'fashion');
-    mkdirSync(data);
-    for (const f of [
-      'train-images-idx3-ubyte',
-      'train-labels-idx1-ubyte',
-      't10k-images-idx3-ubyte',
-      't10k-labels-idx1-ubyte',
-    ]) {
-      copyFileSync(join(defaultMnistDir(), f), join(data, f));
-    }
+    const data = copyOfMnist(join(base, 'fashion'));
     const cfg = join(base, 'cfg.json');
     writeFileSync(
       cfg,
@@ -253,16 +258,7 @@ describe('spinscope train', () => {
 
   it('bad data, bad options and an existing run are clear errors that touch nothing', async () => {
     const base = tmp();
-    const data = join(base, 'data');
-    mkdirSync(data);
-    for (const f of [
-      'train-images-idx3-ubyte',
-      'train-labels-idx1-ubyte',
-      't10k-images-idx3-ubyte',
-      't10k-labels-idx1-ubyte',
-    ]) {
-      copyFileSync(join(defaultMnistDir(), f), join(data, f));
-    }
+    const data = copyOfMnist(join(base, 'data'));
     truncateSync(join(data, 'train-images-idx3-ubyte'), 5000);
     const corrupt = await spinscope('train', '--arch', '784-8-10', '--data', data, '--out', join(base, 'r1'));
     expect(corrupt.code).toBe(1);
