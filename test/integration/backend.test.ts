@@ -137,9 +137,10 @@ describe('backend', () => {
 
   it('cancels a running run and resumes it to completion', async () => {
     const { run, job: j } = await call<{ run: RunDto; job: JobDto }>('runs.create', {
-      config: { ...small, arch: '784-256-256-10', epochs: 3, seed: 1 },
+      // Long enough (≈ 2,000 steps of 784-512-512-10) that the cancel lands mid-run on any machine.
+      config: { ...small, arch: '784-512-512-10', epochs: 4, trainLimit: 15_000, seed: 1 },
     });
-    await until('progress', async () => ((await job(j.id))?.progress?.fraction ?? 0) > 0.2);
+    await until('progress', async () => ((await job(j.id))?.progress?.fraction ?? 0) > 0.05);
     const cancelled = await call<JobDto | null>('runs.cancel', { runId: run.id });
     expect(cancelled?.id).toBe(j.id);
     expect((await finished(j.id)).status).toBe('cancelled');

@@ -120,7 +120,7 @@ describe('spinscope train', () => {
     ];
     args.push(
       '--train-limit',
-      '4000',
+      '8000',
       '--test-limit',
       '500',
       '--batch-size',
@@ -136,7 +136,8 @@ describe('spinscope train', () => {
     const killed = join(base, 'killed');
     let kills = 0;
     // Kill twice mid-run (after the first checkpoints and later), resuming after each kill.
-    for (const after of [40, 180]) {
+    // 800 steps in all; the kills land well before the end even on a fast machine.
+    for (const after of [40, 300]) {
       const child = spawnSpinscope(
         'train',
         ...(kills === 0 ? [...args, '--out', killed] : ['--resume', killed]),
@@ -187,11 +188,11 @@ describe('spinscope train', () => {
     const child = spawnSpinscope(
       'train',
       '--arch',
-      '784-256-256-10',
+      '784-512-512-10',
       '--epochs',
-      '3',
+      '5',
       '--train-limit',
-      '6000',
+      '12800',
       '--test-limit',
       '500',
       '--out',
@@ -206,7 +207,7 @@ describe('spinscope train', () => {
     child.kill('SIGINT');
     const end = await done;
     expect(end.code).toBe(130);
-    expect(end.stderr).toMatch(/cancelled at step \d+ of 141; continue with `spinscope train --resume /);
+    expect(end.stderr).toMatch(/cancelled at step \d+ of 500; continue with `spinscope train --resume /);
     const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
     expect(run.status).toBe('cancelled');
     expect(run.step).toBeGreaterThan(0);
@@ -214,7 +215,7 @@ describe('spinscope train', () => {
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({
       status: 'completed',
-      steps: 141,
+      steps: 500,
       resumedFrom: run.step,
     });
   }, 60_000);
