@@ -194,7 +194,7 @@ export function createBackend(opts: BackendOptions): Backend {
     const info = create && !existsSync(join(abs, 'spinscope.json')) ? createProject(abs) : openProject(abs);
     current = info.dir;
     opts.recent.add(info.dir, info.name);
-    return projectDto(openProject(info.dir));
+    return projectDto(info);
   };
 
   // Deferred by a microtask: submit() reports a new job before it returns, and the job's target is

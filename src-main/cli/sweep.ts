@@ -12,9 +12,6 @@ import { UsageError } from './errors.ts';
 import { formatNumber, table } from './format.ts';
 import { terminalProgress } from './progress.ts';
 
-/** Errors of the sweep's own making whose messages are written for users (one line, exit code 1). */
-const SWEEP_USER_ERRORS = new Set(['SweepError', 'ProjectError']);
-
 export const sweepCommand: Command = {
   name: 'sweep',
   summary:
@@ -130,10 +127,6 @@ export const sweepCommand: Command = {
       if (name === 'CancelledError') {
         console.error(`spinscope sweep: ${(e as Error).message}`);
         return 130;
-      }
-      if (SWEEP_USER_ERRORS.has(name)) {
-        console.error(`spinscope sweep: ${(e as Error).message}`);
-        return 1;
       }
       throw e;
     } finally {

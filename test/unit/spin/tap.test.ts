@@ -5,29 +5,12 @@ import { tapCriticalTemperature } from '../../../src-main/core/spin/criticalTemp
 import { analyzeNetwork } from '../../../src-main/core/spin/analysis.ts';
 import { randomNetwork } from '../../../src-main/core/network/init.ts';
 import type { Network } from '../../../src-main/core/network/network.ts';
-import { Random } from '../../../src-main/core/util/random.ts';
 import { denseCriticalTemperature, denseLambdaMin } from '../../helpers/spinReference.ts';
-import { symmetricEigen } from '../../../src-main/core/linalg/symmetricEigen.ts';
+import { withSpike as spiked } from '../../helpers/spinNetworks.ts';
 
-/** Adds θ·x_{k−1} x_kᵀ to every weight matrix: a rank-one "hidden order" along unit vectors x_k. */
-function withSpike(net: Network, theta: number, seed = 11): Network {
-  const rng = new Random(seed);
-  const widths = [net.inputSize, ...net.layers.map((l) => l.outFeatures)];
-  const xs = widths.map((n) => {
-    const v = Float64Array.from({ length: n }, () => rng.normal());
-    const norm = Math.hypot(...v);
-    return v.map((a) => a / norm);
-  });
-  return {
-    ...net,
-    layers: net.layers.map((l, k) => {
-      const w = Float32Array.from(l.weight);
-      for (let i = 0; i < l.inFeatures; i++)
-        for (let j = 0; j < l.outFeatures; j++) w[i * l.outFeatures + j] += theta * xs[k][i] * xs[k + 1][j];
-      return { ...l, weight: w };
-    }),
-  };
-}
+/** The spiked network alone (test/helpers/spinNetworks.ts also gives the spike's direction). */
+const withSpike = (net: Network, theta: number, seed = 11): Network => spiked(net, theta, seed).network;
+import { symmetricEigen } from '../../../src-main/core/linalg/symmetricEigen.ts';
 
 describe('TAP Hessian H(β) = I + β² diag(a) − βJ, science.md §3', () => {
   it('λ_min from Lanczos equals a dense eigen-decomposition to 1e-9', () => {
