@@ -13,7 +13,9 @@ export default defineConfig({
           index: resolve(__dirname, 'src-main/app/main.ts'),
           worker: resolve(__dirname, 'src-main/workers/worker.ts'),
         },
-        external: ['onnxruntime-node'],
+        // fontkit (figure text metrics) is installed with pdfkit, not listed in package.json, so it
+        // is not externalised automatically: keep it external like pdfkit itself.
+        external: ['onnxruntime-node', 'fontkit'],
       },
     },
   },
