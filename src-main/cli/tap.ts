@@ -8,7 +8,7 @@ export const tapCommand: Command = {
   name: 'tap',
   summary:
     'TAP solutions below T_c from many random starts: clusters, order parameters, glass or hidden order',
-  usage: 'tap MODEL.onnx [--T 0.5,0.8 | --below 0.9,0.7] [--starts 64] [--seed 0] [--json]',
+  usage: 'tap MODEL.onnx [--T 0.5,0.8 | --below 0.9,0.7] [--starts 64] [--seed 0] [--valleys] [--json]',
   options: {
     T: { type: 'string', description: 'temperatures T, comma-separated' },
     below: {
@@ -22,6 +22,11 @@ export const tapCommand: Command = {
     'anneal-from': {
       type: 'string',
       description: 'anneal down from this multiple of T_c (default 1.1; 0 = start at each temperature)',
+    },
+    valleys: {
+      type: 'boolean',
+      description:
+        'also sample free-energy valleys by Monte Carlo at each T (32 copies) and decide the phase from the Hessian and the valleys',
     },
     json: { type: 'boolean', description: 'print the report (spinscope.tap/1) as JSON' },
   },
@@ -56,6 +61,21 @@ export const tapCommand: Command = {
       annealFrom,
       onProgress: progress.update,
     });
+    if (values.valleys === true) {
+      const { sampleValleys } = await import('../core/montecarlo/valleys.ts');
+      const { withValleys } = await import('../core/spin/tapAnalysis.ts');
+      const count = report.temperatures.length;
+      for (let i = 0; i < count; i++) {
+        const t = report.temperatures[i];
+        const { report: valleys } = await sampleValleys(model.network, {
+          temperature: t.T,
+          seed,
+          onProgress: (f) =>
+            progress.update((i + f) / count, `Monte Carlo valleys at T = ${formatNumber(t.T)}`),
+        });
+        report.temperatures[i] = withValleys(t, valleys);
+      }
+    }
     progress.done();
     report.warnings.unshift(...model.warnings);
     if (model.network.layers.some((l) => l.bias && l.bias.some((b) => b !== 0))) {
@@ -98,7 +118,7 @@ const PHASE_TEXT: Record<TapTemperatureSummary['phase'], string> = {
   paramagnet: 'paramagnet',
   glass: 'glass',
   hiddenOrder: 'hidden order',
-  undetermined: 'undetermined (the Hessian and the solutions disagree)',
+  undetermined: 'undetermined (the Hessian and the solutions or valleys disagree)',
 };
 
 const EVIDENCE_TEXT: Record<TapTemperatureSummary['solutions'], string> = {
@@ -150,6 +170,14 @@ function temperatureBlock(t: TapTemperatureSummary): string[] {
     formatNumber(c.residual, 2),
   ]);
   const out = [head, counts];
+  if (t.valleys !== undefined) {
+    const v = t.valleys;
+    out.push(
+      `  Monte Carlo valleys: ${v.valleys.length} (sizes ${v.valleys.map((x) => x.size).join(', ') || '—'} of ${v.copies} copies;` +
+        ` ${v.paramagnetic} paramagnetic), largest ${(100 * v.largestShare).toFixed(0)}%, pair |q| median ${v.pairOverlap.median.toFixed(2)}` +
+        ` → ${v.verdict === 'hiddenOrder' ? 'hidden order' : v.verdict} (${v.thermalize}+${v.measure} sweeps per copy)`,
+    );
+  }
   if (rows.length > 0) {
     out.push(
       table(rows, [

@@ -20,8 +20,11 @@
  * oscillates, or on small nets converges to one marginal pair (x ≈ 0.9–1) over a window of T
  * (then the cell is "undetermined"). This is the known behaviour of TAP iteration for SK-like
  * couplings (Aspelmeier & Moore 2019: iteration reaches only marginal states at the RS/RSB border).
- * A glass therefore shows up as "no dominant pair", not as a count of many clusters.
+ * A glass therefore shows up as "no dominant pair", not as a count of many clusters. The count of
+ * many states comes from Monte Carlo instead: withValleys (below) attaches the valleys sampled by
+ * core/montecarlo/valleys.ts and decides the phase from the Hessian and the valleys.
  */
+import type { ValleyReport } from '../montecarlo/valleys.ts';
 import { layerWidths, type Network } from '../network/network.ts';
 import { BondMatrix } from './bondMatrix.ts';
 import { tapCriticalTemperature, type Phase, type TapCriticalResult } from './criticalTemperature.ts';
@@ -166,6 +169,11 @@ export interface TapTemperatureSummary {
   /** Sweeps at the target (median and max over starts) and while annealing to it (median). */
   iterations: { median: number; max: number; annealMedian: number };
   rollbacks: number;
+  /**
+   * Free-energy valleys sampled by Monte Carlo at this T (core/montecarlo/valleys.ts), when asked
+   * for; with them the phase is decided by the Hessian and the valleys (withValleys).
+   */
+  valleys?: ValleyReport;
 }
 
 /** The report of `spinscope tap` (JSON). */
@@ -405,4 +413,26 @@ function median(sorted: number[]): number {
   if (sorted.length === 0) return 0;
   const k = sorted.length >> 1;
   return sorted.length % 2 ? sorted[k] : (sorted[k - 1] + sorted[k]) / 2;
+}
+
+/**
+ * The summary at one temperature with Monte Carlo valleys attached, and its phase decided by the
+ * Hessian and the valleys: exact TAP solutions of a random net are too rare at finite N to count a
+ * glass (see the header and valleys.ts), sampled valleys are not. Below T_c: hiddenOrder when the
+ * Hessian says ordered and one valley holds the copies; glass when the Hessian says glass and the
+ * copies scatter over several valleys; otherwise undetermined (the two disagree — e.g. a small
+ * random net whose top eigenvector already collects every copy). The TAP solutions stay reported.
+ */
+export function withValleys(summary: TapTemperatureSummary, valleys: ValleyReport): TapTemperatureSummary {
+  const phase: TapPhase =
+    summary.hessian === 'paramagnet'
+      ? 'paramagnet'
+      : summary.hessian === 'ordered'
+        ? valleys.verdict === 'hiddenOrder'
+          ? 'hiddenOrder'
+          : 'undetermined'
+        : valleys.verdict === 'glass'
+          ? 'glass'
+          : 'undetermined';
+  return { ...summary, phase, valleys };
 }

@@ -40,6 +40,37 @@ describe('tap job', () => {
     expect(fractions.at(-1)).toBeGreaterThan(0.9);
   });
 
+  it('with valleys, every cell below T_c carries its Monte Carlo valleys and the phase follows them', async () => {
+    const fractions: number[] = [];
+    const d = (await runJob(
+      'tap',
+      {
+        checkpoints: [
+          { step: 0, model: RANDOM },
+          { step: 100, model: SIGN },
+        ],
+        fractionsOfTc: [1.2, 0.3],
+        valleys: true,
+        options: { starts: 2, maxIterations: 200 },
+      },
+      { progress: (p) => fractions.push(p.fraction) },
+      {},
+    )) as PhaseDiagram;
+    const cells = d.checkpoints.map((c) => c.cells.map((x) => [x.phase, x.valleys?.verdict ?? null]));
+    expect(cells).toEqual([
+      [
+        ['paramagnet', null],
+        ['glass', 'glass'],
+      ],
+      [
+        ['paramagnet', null],
+        ['hiddenOrder', 'hiddenOrder'],
+      ],
+    ]);
+    expect(d.checkpoints[0].cells[1].valleys!.valleys.length).toBeGreaterThan(2);
+    expect(fractions.every((f, i) => i === 0 || f >= fractions[i - 1])).toBe(true);
+  });
+
   it('bad parameters are named: both grids, a relative path, an anneal below T_c', async () => {
     for (const [params, message] of [
       [
