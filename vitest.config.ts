@@ -5,7 +5,14 @@ export default defineConfig({
   // Renderer tests import .vue components; they choose happy-dom per file (// @vitest-environment).
   plugins: [vue()],
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/renderer/**/*.test.ts'],
+    include: [
+      'test/unit/**/*.test.ts',
+      'test/integration/**/*.test.ts',
+      'test/renderer/**/*.test.ts',
+      'test/reliability/**/*.test.ts',
+    ],
+    // The reliability suite's outcome table, printed at the end of a run that includes it.
+    globalSetup: ['test/reliability/tableSetup.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',

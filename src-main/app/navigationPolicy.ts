@@ -6,17 +6,31 @@ export interface GuardedContents {
   on(event: 'will-navigate', listener: (event: { preventDefault(): void }, url: string) => void): void;
 }
 
-/** Only https links may leave the app, and only to the system browser. */
+/**
+ * Sites the app itself links to (the paper, DOIs, the code). shell.openExternal hands a URL to the
+ * system, so what reaches it is never decided by page content (issue 9): a link elsewhere is dropped.
+ */
+export const EXTERNAL_LINK_HOSTS: readonly string[] = ['arxiv.org', 'doi.org', 'github.com'];
+
+/** Only https links, without credentials or odd ports, to the sites above; only to the system browser. */
 export function isExternalLinkAllowed(url: string): boolean {
+  let u: URL;
   try {
-    return new URL(url).protocol === 'https:';
+    u = new URL(url);
   } catch {
     return false;
   }
+  return (
+    u.protocol === 'https:' &&
+    u.username === '' &&
+    u.password === '' &&
+    u.port === '' &&
+    EXTERNAL_LINK_HOSTS.includes(u.hostname)
+  );
 }
 
 export function applyNavigationPolicy(contents: GuardedContents, openExternal: (url: string) => void): void {
-  // New windows: never inside the app; https links go to the system browser.
+  // New windows: never inside the app; links to the known sites go to the system browser.
   contents.setWindowOpenHandler(({ url }) => {
     if (isExternalLinkAllowed(url)) openExternal(url);
     return { action: 'deny' };

@@ -6,8 +6,12 @@
  * HttpOnly SameSite=Strict cookie, is required on every request and on the WebSocket; the Host
  * header must name this server (DNS rebinding) and any Origin must be this server's; static files
  * are confined to the renderer's build folder (symlinks resolved); strict security headers.
+ * Bounded (issue 9): tokens are compared in constant time (hashed first, so not even the length
+ * leaks); a request body is refused (413: the HTTP side only serves files) and a WebSocket message
+ * may be at most MAX_MESSAGE bytes; an address that failed the token FAILED_TOKEN_LIMIT times in
+ * FAILED_TOKEN_WINDOW_MS is answered 429 until the window has passed, token or not.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, realpathSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -26,6 +30,10 @@ export interface ServeOptions {
   port?: number;
   /** Default: 32 random bytes, hex. */
   token?: string;
+  /** Failed token checks per address allowed in the window (default FAILED_TOKEN_LIMIT). */
+  failedTokenLimit?: number;
+  /** The window of the failed-token limit, in ms (default FAILED_TOKEN_WINDOW_MS). */
+  failedTokenWindowMs?: number;
 }
 
 export interface Served {
@@ -37,7 +45,13 @@ export interface Served {
 }
 
 const COOKIE = 'spinscope_token';
-const MAX_MESSAGE = 4 << 20;
+/** Largest WebSocket message accepted (bytes); the API's largest argument is a few KB. */
+export const MAX_MESSAGE = 4 << 20;
+/** Failed token checks from one address before it is refused (429) for the rest of the window. */
+export const FAILED_TOKEN_LIMIT = 20;
+export const FAILED_TOKEN_WINDOW_MS = 60_000;
+/** Most addresses whose failures are remembered (the oldest are forgotten first). */
+const MAX_TRACKED_ADDRESSES = 10_000;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -54,11 +68,48 @@ const TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
+/** Constant-time comparison: both sides hashed to 32 bytes, so neither content nor length leaks. */
 function sameSecret(a: string | undefined, b: string): boolean {
   if (a === undefined) return false;
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+  const x = createHash('sha256').update(a).digest();
+  const y = createHash('sha256').update(b).digest();
+  return timingSafeEqual(x, y);
+}
+
+/**
+ * Failed token checks per remote address in a fixed window: guessing is hopeless against a
+ * 256-bit token anyway, but the log stays quiet and a scanner stops costing anything.
+ */
+class FailedTokens {
+  private readonly seen = new Map<string, { count: number; since: number }>();
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+  ) {}
+
+  private entry(addr: string, now: number): { count: number; since: number } | undefined {
+    const e = this.seen.get(addr);
+    if (e && now - e.since >= this.windowMs) {
+      this.seen.delete(addr);
+      return undefined;
+    }
+    return e;
+  }
+
+  /** Seconds until `addr` may try again, or 0 when it is not blocked. */
+  blockedFor(addr: string, now = Date.now()): number {
+    const e = this.entry(addr, now);
+    return e && e.count >= this.limit ? Math.ceil((e.since + this.windowMs - now) / 1000) : 0;
+  }
+
+  fail(addr: string, now = Date.now()): void {
+    const e = this.entry(addr, now);
+    if (e) e.count++;
+    else {
+      if (this.seen.size >= MAX_TRACKED_ADDRESSES) this.seen.delete(this.seen.keys().next().value!);
+      this.seen.set(addr, { count: 1, since: now });
+    }
+  }
 }
 
 function cookieToken(req: IncomingMessage): string | undefined {
@@ -109,14 +160,38 @@ export async function startServer(opts: ServeOptions): Promise<Served> {
     if (o !== undefined && o !== `http://${h}`) return `requests from ${o} are not allowed`;
     return null;
   };
-  const authorised = (req: IncomingMessage, url: URL): boolean =>
-    sameSecret(url.searchParams.get('token') ?? undefined, token) || sameSecret(cookieToken(req), token);
+  const failures = new FailedTokens(
+    opts.failedTokenLimit ?? FAILED_TOKEN_LIMIT,
+    opts.failedTokenWindowMs ?? FAILED_TOKEN_WINDOW_MS,
+  );
+  /** 'ok', 'denied' (counted as a failure) or the seconds an address must wait (rate limited). */
+  const authorise = (req: IncomingMessage, url: URL): 'ok' | 'denied' | number => {
+    const addr = req.socket.remoteAddress ?? '?';
+    const wait = failures.blockedFor(addr);
+    if (wait > 0) return wait;
+    const ok =
+      sameSecret(url.searchParams.get('token') ?? undefined, token) || sameSecret(cookieToken(req), token);
+    if (ok) return 'ok';
+    failures.fail(addr);
+    return 'denied';
+  };
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
+    // Nothing here reads a request body: refuse one instead of letting Node drain it.
+    const length = req.headers['content-length'];
+    if (req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')) {
+      res.setHeader('Connection', 'close'); // Node closes the socket after the answer, unread body and all
+      return refuse(res, 413, 'Spinscope: request bodies are not accepted');
+    }
     const peer = checkPeer(req);
     if (peer) return refuse(res, 403, `Spinscope: ${peer}`);
-    if (!authorised(req, url)) {
+    const auth = authorise(req, url);
+    if (typeof auth === 'number') {
+      res.setHeader('Retry-After', String(auth));
+      return refuse(res, 429, `Spinscope: too many failed tokens from this address; try again in ${auth} s`);
+    }
+    if (auth === 'denied') {
       return refuse(res, 401, 'Spinscope: open the URL with the token that `spinscope serve` printed');
     }
     if (req.method !== 'GET' && req.method !== 'HEAD')
@@ -163,6 +238,10 @@ export async function startServer(opts: ServeOptions): Promise<Served> {
     createReadStream(file).pipe(res);
   });
 
+  // Slow clients (one header byte a second) cannot hold connections for long.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE });
   const clients = new Set<WebSocket>();
   server.on('upgrade', (req, socket, head) => {
@@ -173,31 +252,47 @@ export async function startServer(opts: ServeOptions): Promise<Served> {
     if (url.pathname !== '/api') return fail(404, 'Not Found');
     const peer = checkPeer(req);
     if (peer || req.headers.origin === undefined) return fail(403, 'Forbidden');
-    if (!authorised(req, url)) return fail(401, 'Unauthorized');
+    const auth = authorise(req, url);
+    if (typeof auth === 'number') return fail(429, 'Too Many Requests');
+    if (auth === 'denied') return fail(401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {
       clients.add(ws);
       ws.on('close', () => clients.delete(ws));
+      // A message over maxPayload (or a malformed frame) is reported here, and ws closes the
+      // connection (1009/1002) itself; without a listener the error would end the whole server.
+      ws.on('error', () => ws.terminate());
+      // Every message gets one answer and nothing a client sends can throw here: a rejected promise
+      // in this handler would end the whole server (found by the reliability suite, issue 9: the
+      // messages `null` and {"method":{"toString":1}} did).
+      const answer = (id: unknown, result: RpcResult): void => {
+        const echo = typeof id === 'number' || (typeof id === 'string' && id.length <= 200) ? id : null;
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: echo, result }));
+      };
+      const malformed: RpcResult = {
+        ok: false,
+        error: { code: 'bad-request', message: 'messages are JSON {id, method, args} with a method name' },
+      };
       ws.on('message', (data, isBinary) => {
-        void (async () => {
-          let msg: { id?: unknown; method?: unknown; args?: unknown };
-          try {
-            if (isBinary) throw new Error('binary');
-            msg = JSON.parse(data.toString()) as typeof msg;
-          } catch {
-            ws.send(
-              JSON.stringify({
-                id: null,
-                result: {
-                  ok: false,
-                  error: { code: 'bad-request', message: 'messages are JSON {id, method, args}' },
-                },
-              }),
-            );
-            return;
-          }
-          const result = await opts.dispatch(String(msg.method), msg.args);
-          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: msg.id ?? null, result }));
-        })();
+        let parsed: unknown = null;
+        try {
+          if (!isBinary) parsed = JSON.parse(data.toString());
+        } catch {
+          parsed = null;
+        }
+        const msg =
+          parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+            ? (parsed as { id?: unknown; method?: unknown; args?: unknown })
+            : null;
+        if (msg === null || typeof msg.method !== 'string') return answer(msg?.id, malformed);
+        const { id, method, args } = msg;
+        opts.dispatch(method, args).then(
+          (result) => answer(id, result),
+          (e: unknown) =>
+            answer(id, {
+              ok: false,
+              error: { code: 'internal', message: e instanceof Error ? e.message : String(e) },
+            }),
+        );
       });
     });
   });

@@ -7,7 +7,7 @@
  * ship. Gzip-compressed files (the form they are downloaded in) are decompressed transparently.
  */
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 
 export interface IdxArray {
   /** The dimensions, outermost first: [count, rows, cols] for images, [count] for labels. */
@@ -46,6 +46,65 @@ function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
+/** Compressed bytes inflated first to read the header (deflate expands at most ~1032×: ≤ 4.2 MB). */
+const HEAD_INPUT = 4096;
+
+/**
+ * Decompresses a gzip-compressed IDX file without trusting it: the start of the stream is inflated
+ * first and its header read, and the whole stream may then grow only to the size that header
+ * declares (+1 byte, so a trailing byte is still reported as such). A header that cannot be right
+ * (wrong magic, absurd dimensions) fails before the rest is inflated, so a small "gzip bomb" never
+ * allocates more than the data it claims to hold (issue 9: bounded sizes).
+ */
+function gunzipBounded(bytes: Uint8Array, source: string): Uint8Array {
+  const inner = `${source} (decompressed)`;
+  let head: Uint8Array | null;
+  try {
+    // Z_SYNC_FLUSH: a cut stream gives what it holds instead of an error.
+    head = gunzipSync(bytes.subarray(0, HEAD_INPUT), {
+      finishFlush: zlibConstants.Z_SYNC_FLUSH,
+      maxOutputLength: 1 << 23,
+    });
+  } catch {
+    head = null; // the full inflation below reports what is wrong
+  }
+  let limit = MAX_BYTES + 4 + 16;
+  let shape = '';
+  if (head && head.length >= 4) {
+    if (isGzip(head)) {
+      throw new IdxError(
+        `${source} is gzip-compressed twice; decompress it once (gunzip) and read the result`,
+      );
+    }
+    const rank = head[3];
+    const headerBytes = 4 + 4 * rank;
+    if (head.length >= headerBytes && rank >= 1 && rank <= 4 && head[0] === 0 && head[1] === 0) {
+      const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+      const dims = Array.from({ length: rank }, (_, k) => view.getUint32(4 + 4 * k, false));
+      const expected = dims.reduce((a, b) => a * b, 1);
+      shape = `[${dims.join(', ')}]`;
+      if (expected === 0 || expected > MAX_BYTES || dims.some((d) => d > MAX_DIM)) parseIdx(head, inner);
+      limit = headerBytes + expected + 1;
+    } else {
+      parseIdx(head, inner); // magic, type or rank are wrong: that error, from the first bytes alone
+    }
+  }
+  try {
+    return gunzipSync(bytes, { maxOutputLength: limit });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' && shape) {
+      throw new IdxError(
+        `${source} decompresses to more than the ${limit - 1} bytes its header (dimensions ${shape}) ` +
+          'declares; the header does not match the data (a concatenated or corrupted file?)',
+      );
+    }
+    throw new IdxError(
+      `${source} is gzip-compressed but cannot be decompressed (${(e as Error).message}); ` +
+        'the download is probably incomplete or corrupted — download it again',
+    );
+  }
+}
+
 /** Reads an IDX file (plain or gzip-compressed). Throws an IdxError naming the file and the problem. */
 export function readIdx(path: string): IdxArray {
   let bytes: Uint8Array;
@@ -65,18 +124,7 @@ export function readIdx(path: string): IdxArray {
  * view into `bytes` (or into the decompressed buffer), not a copy.
  */
 export function parseIdx(bytes: Uint8Array, source: string): IdxArray {
-  if (isGzip(bytes)) {
-    let inflated: Uint8Array;
-    try {
-      inflated = gunzipSync(bytes);
-    } catch (e) {
-      throw new IdxError(
-        `${source} is gzip-compressed but cannot be decompressed (${(e as Error).message}); ` +
-          'the download is probably incomplete or corrupted — download it again',
-      );
-    }
-    return parseIdx(inflated, `${source} (decompressed)`);
-  }
+  if (isGzip(bytes)) return parseIdx(gunzipBounded(bytes, source), `${source} (decompressed)`);
   if (bytes.length < 4) {
     throw new IdxError(
       `${source} is not an IDX file (${bytes.length} bytes, too short for the 4-byte magic); ${HINT}`,

@@ -59,6 +59,50 @@ function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
+/** ".<target>.<pid>.<12 hex digits>.tmp": the temporary files tempPathFor names. */
+const TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]{12}\.tmp$/;
+
+/** Whether `name` (a file name, not a path) is one of the temporary files of an atomic write. */
+export function isAtomicTempName(name: string): boolean {
+  return TEMP_NAME.test(name);
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // alive, but another user's
+  }
+}
+
+/**
+ * Removes the temporary files in `dir` that writes killed midway left behind (their writer's
+ * process id no longer runs on this machine); the targets themselves were never touched. Returns
+ * the names removed. Safe to call while other processes write atomically into `dir`: a live
+ * writer's temporary file is kept.
+ */
+export function removeStaleTemps(dir: string): string[] {
+  let names: string[];
+  try {
+    names = nodeFs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = TEMP_NAME.exec(name);
+    if (!m || Number(m[1]) === process.pid || processIsAlive(Number(m[1]))) continue;
+    try {
+      nodeFs.unlinkSync(join(dir, name));
+      removed.push(name);
+    } catch {
+      // gone already, or not ours to remove: harmless either way
+    }
+  }
+  return removed;
+}
+
 function toBytes(path: string, data: Uint8Array | string): Uint8Array {
   if (typeof data === 'string') return Buffer.from(data, 'utf8');
   if (data instanceof Uint8Array) return data;
@@ -69,14 +113,20 @@ function toBytes(path: string, data: Uint8Array | string): Uint8Array {
 function failure(path: string, e: unknown): AtomicWriteError {
   if (e instanceof AtomicWriteError) return e;
   const code = (e as NodeJS.ErrnoException).code;
+  // A full disk is the fault users meet most (issue 9): say so, and that nothing was lost.
+  const unchanged = `${basename(path)} was left as it was`;
   const hint =
     code === 'ENOENT'
       ? ` (does the folder ${dirname(path)} exist?)`
       : code === 'EISDIR'
         ? ' (a folder has that name)'
         : code === 'ENOSPC'
-          ? ' (the disk is full)'
-          : '';
+          ? ` (the disk is full: free some space on it, or move the project to a disk with room, then try again; ${unchanged})`
+          : code === 'EDQUOT'
+            ? ` (your disk quota is used up: free some space or ask for a larger quota, then try again; ${unchanged})`
+            : code === 'EROFS'
+              ? ` (the disk is read-only: copy the project to a writable folder; ${unchanged})`
+              : '';
   return new AtomicWriteError(path, `cannot write ${path}: ${(e as Error).message}${hint}`, { cause: e });
 }
 

@@ -93,13 +93,17 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** "784-512-10" (also "784x512x10" or "784,512,10") → [784, 512, 10]. */
-export function parseArch(text: string): number[] {
+/**
+ * "784-512-10" (also "784x512x10" or "784,512,10") → [784, 512, 10]. `what` names the option in
+ * the error ("--arch" on the command line, "config.json: arch" in a file); long text is cut.
+ */
+export function parseArch(text: string, what = '--arch'): number[] {
   const parts = text.trim().split(/\s*[-x,]\s*|\s+/);
   const widths = parts.map((p) => (/^\d+$/.test(p) ? Number(p) : NaN));
   if (widths.length < 2 || widths.some((w) => !Number.isSafeInteger(w) || w < 1)) {
+    const shown = text.length > 60 ? `${text.slice(0, 60)}… (${text.length} characters)` : text;
     throw new ConfigError(
-      `--arch '${text}': expected widths separated by '-', input first, e.g. 784-512-512-10`,
+      `${what} ${JSON.stringify(shown)}: expected widths separated by '-', input first, e.g. 784-512-512-10`,
     );
   }
   return widths;
@@ -111,7 +115,8 @@ export function parseArch(text: string): number[] {
  */
 export function resolveConfig(partial: Record<string, unknown>, source = 'config'): TrainConfig {
   const merged: Record<string, unknown> = { ...DEFAULTS, ...partial };
-  if (typeof merged.arch === 'string') merged.arch = parseArch(merged.arch);
+  // Named by its source: a bad arch in a config file or the API is not a bad --arch flag.
+  if (typeof merged.arch === 'string') merged.arch = parseArch(merged.arch, `${source}: arch`);
   if (merged.lr === undefined) merged.lr = merged.optimizer === 'adam' ? 0.001 : 0.01;
   const parsed = trainConfigSchema.safeParse(merged);
   if (!parsed.success) {

@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { randomNetwork } from '../network/init.ts';
 import { writeOnnxModel } from '../onnx/writer.ts';
-import { writeFileAtomic } from '../project/atomic.ts';
+import { isAtomicTempName, removeStaleTemps, writeFileAtomic } from '../project/atomic.ts';
 import { CancelledError } from '../util/cancel.ts';
 import { VERSION } from '../util/version.ts';
 import type { JobContext } from '../jobs/job.ts';
@@ -86,6 +86,10 @@ export async function trainRun(request: TrainRequest, ctx: JobContext = {}): Pro
   if (request.resume) {
     record = readRunRecord(dir);
     config = record.config;
+    // Writes killed midway (kill -9, a crash) leave hidden temporary files; their targets are whole.
+    removeStaleTemps(dir);
+    removeStaleTemps(files.checkpoints);
+    mkdirSync(files.checkpoints, { recursive: true }); // a kill right after run.json was written
     if (record.status === 'completed') {
       const last = lastCheckpoint(truncateMetrics(dir, record.totalSteps));
       return summary(dir, record, 'completed', record.totalSteps, last, 0, record.step);
@@ -97,7 +101,8 @@ export async function trainRun(request: TrainRequest, ctx: JobContext = {}): Pro
         `${dir} already holds a training run: continue it with --resume, or choose another --out folder`,
       );
     }
-    if (existsSync(dir) && readdirSync(dir).length > 0) {
+    // A kill before run.json was written leaves at most a temporary file: the folder counts as empty.
+    if (existsSync(dir) && readdirSync(dir).some((n) => !isAtomicTempName(n))) {
       throw new RunError(`${dir} is not empty: choose a new or empty --out folder`);
     }
     record = undefined as unknown as RunRecord;
@@ -111,7 +116,9 @@ export async function trainRun(request: TrainRequest, ctx: JobContext = {}): Pro
   const scheduled = new Set(schedule);
   const now = new Date().toISOString();
   if (!request.resume) {
-    mkdirSync(files.checkpoints, { recursive: true });
+    // run.json before checkpoints/: a kill in between leaves a resumable run or an empty folder.
+    mkdirSync(dir, { recursive: true });
+    removeStaleTemps(dir);
     record = {
       schema: 'spinscope.run/1',
       config,
@@ -133,6 +140,7 @@ export async function trainRun(request: TrainRequest, ctx: JobContext = {}): Pro
       error: null,
     };
     writeRunRecord(dir, record);
+    mkdirSync(files.checkpoints, { recursive: true });
   } else if (record.totalSteps !== totalSteps || record.data.train.count !== data.train.count) {
     throw new RunError(
       `${files.run}: the run had ${record.data.train.count} training examples and ${record.totalSteps} steps, ` +

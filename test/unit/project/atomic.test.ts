@@ -90,7 +90,7 @@ describe('writeFileAtomic', () => {
           return fs.writeSync(fd, buf, off, Math.min(len, 4));
         }) as typeof fs.writeSync,
       },
-      /: ENOSPC: simulated failure, write \(the disk is full\)$/,
+      /: ENOSPC: simulated failure, write \(the disk is full: free some space on it, .* run\.json was left as it was\)$/,
     ],
     [
       'fsync reports an I/O error',

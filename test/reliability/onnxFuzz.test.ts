@@ -12,6 +12,8 @@
  *
  * Limits: the reader is synchronous, so a true hang cannot be interrupted here; it would show as a
  * test timeout. The time bound catches slow inputs; the heap bound is checked per batch.
+ *
+ * Part of the reliability suite (issue 9): its counts are rows of the suite's outcome table.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -21,6 +23,7 @@ import { validateNetwork } from '../../src-main/core/network/network.ts';
 import { OnnxError } from '../../src-main/core/onnx/errors.ts';
 import { readOnnxModel } from '../../src-main/core/onnx/reader.ts';
 import { listFixtures, REPO_ROOT } from '../helpers/fixtures.ts';
+import { Tally } from './outcomes.ts';
 import {
   encodeVarint,
   MUTATOR_KINDS,
@@ -47,6 +50,10 @@ function inputSeed(fixtureIndex: number, i: number): number {
 }
 
 type Outcome = 'valid' | 'onnxError' | 'failure';
+
+/** Rows of the suite's outcome table: every input is valid, a clear OnnxError, a crash or too slow. */
+const tally = new Tally('ONNX models (mutation)', 'inputs');
+const corpusTally = new Tally('ONNX bad-file corpus', 'inputs');
 
 const counts = {
   inputs: 0,
@@ -128,6 +135,7 @@ describe(`the ONNX reader under ${TOTAL} mutated fixtures`, () => {
       ...top.slice(0, 20).map(([m, n]) => `    ${String(n).padStart(6)}  ${m}`),
     ];
     console.log(lines.join('\n'));
+    tally.save(`slowest ${counts.slowest.ms.toFixed(0)} ms, heap +${counts.maxHeapGrowthMB.toFixed(0)} MB`);
   });
 
   it('has fixtures to fuzz, valid ones among them', () => {
@@ -152,6 +160,12 @@ describe(`the ONNX reader under ${TOTAL} mutated fixtures`, () => {
         const what = `${fx.corpus}/${fx.name} seed ${seed}: ${m.desc}`;
         if (ms > counts.slowest.ms) counts.slowest = { ms, what };
         if (ms > MAX_MS) failures.push(`${what}: took ${ms.toFixed(0)} ms (bound ${MAX_MS} ms)`);
+        if (ms > MAX_MS) tally.add('hang', `${what}: took ${ms.toFixed(0)} ms`);
+        else
+          tally.add(
+            r.outcome === 'failure' ? 'crash' : r.outcome === 'valid' ? 'valid' : 'clearError',
+            `${what}: ${r.why}`,
+          );
         const byKind = counts.byKind.get(m.kind) ?? [0, 0];
         counts.byKind.set(m.kind, [byKind[0] + 1, byKind[1] + (r.outcome === 'valid' ? 1 : 0)]);
         if (r.outcome === 'valid') counts.valid++;
@@ -231,6 +245,7 @@ const badIndex = JSON.parse(readFileSync(join(BAD, 'index.json'), 'utf8')) as {
 };
 
 describe('the regression corpus test/fixtures/onnx-bad', () => {
+  afterAll(() => corpusTally.save());
   for (const [name, c] of Object.entries(badIndex.cases)) {
     it(`${name}: ${c.desc}`, () => {
       const source = `${name}.onnx`;
@@ -241,6 +256,11 @@ describe('the regression corpus test/fixtures/onnx-bad', () => {
       } catch (e) {
         err = e;
       }
+      const clear =
+        err instanceof OnnxError &&
+        err.message.startsWith(`${source}: `) &&
+        err.message.includes(c.errorContains);
+      corpusTally.add(clear ? 'clearError' : 'crash', `${name}: ${String(err)}`);
       expect(err).toBeInstanceOf(OnnxError);
       expect((err as Error).message.startsWith(`${source}: `)).toBe(true);
       expect((err as Error).message).toContain(c.errorContains);
