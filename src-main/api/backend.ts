@@ -19,9 +19,11 @@ import {
 import { deleteRun, listRuns, newRunId, runDir, type RunSummary } from '../core/project/runs.ts';
 import { listModels, type ModelSummary } from '../core/project/models.ts';
 import { ProjectError } from '../core/project/problems.ts';
+import { acquireProjectLock, ProjectLockedError, type ProjectLock } from '../core/project/lock.ts';
 import { writeJsonAtomic } from '../core/project/atomic.ts';
 import { isValidId } from '../core/project/ids.ts';
 import { VERSION } from '../core/util/version.ts';
+import type { AnalysisReport } from '../core/spin/analysis.ts';
 import type { JobInfo, JobSupervisor } from '../jobs/supervisor.ts';
 import {
   contract,
@@ -30,12 +32,24 @@ import {
   type AppInfoDto,
   type CheckpointDto,
   type JobDto,
+  type LambdaCurveDto,
   type ModelDto,
+  type PhaseDiagramDto,
   type ProjectDto,
   type RunDto,
+  type SpectrumDto,
   type SpinscopeContract,
   type SweepReportDto,
 } from './contract.ts';
+import {
+  curveDto,
+  phaseDiagramFile,
+  phaseGrid,
+  spectrumFile,
+  spectrumSteps,
+  sweepCacheCurve,
+} from './runAnalyses.ts';
+import { spreadSteps } from '../core/sweep/spread.ts';
 import { ApiError, createDispatcher, type ApiEvent, type Handlers, type RpcResult } from './rpc.ts';
 
 export interface BackendOptions {
@@ -48,6 +62,8 @@ export interface BackendOptions {
   emit: (e: ApiEvent) => void;
   /** Bugs (non-ApiErrors) seen by the dispatcher. */
   onUnexpected?: (method: string, error: unknown) => void;
+  /** Who holds the project lock, as other instances will name it (default by transport). */
+  appName?: string;
 }
 
 export interface Backend {
@@ -61,6 +77,7 @@ export interface Backend {
 function mapError(e: unknown): ApiError | null {
   if (e instanceof ApiError) return e;
   if (e instanceof ConfigError) return new ApiError('bad-request', e.message);
+  if (e instanceof ProjectLockedError) return new ApiError('conflict', e.message, [e.path]);
   if (e instanceof ProjectError) return new ApiError('failed', e.message, [e.path]);
   if (e instanceof RunError) return new ApiError('failed', e.message);
   const name = (e as Error | null)?.name;
@@ -76,6 +93,18 @@ function mapError(e: unknown): ApiError | null {
 export function createBackend(opts: BackendOptions): Backend {
   const { supervisor } = opts;
   let current: string | null = null;
+  /** The lock of the current project (core/project/lock.ts): one Spinscope per project folder. */
+  let lock: ProjectLock | null = null;
+  const appName = opts.appName ?? (opts.transport === 'ipc' ? 'Spinscope' : 'spinscope serve');
+  /** Makes `root` the current project, taking its lock first (and then releasing the previous one). */
+  const setCurrent = (root: string): void => {
+    if (lock?.root !== root) {
+      const next = acquireProjectLock(root, appName);
+      lock?.release();
+      lock = next;
+    }
+    current = root;
+  };
   /** What each job works on (by job id). */
   const targets = new Map<string, JobDto['target']>();
 
@@ -106,10 +135,17 @@ export function createBackend(opts: BackendOptions): Backend {
     target: targets.get(j.id) ?? null,
   });
 
+  // The job training the run: sweeps, spectra and phase diagrams of it target the run too, but
+  // cancelling, resuming or showing the run's status is about training.
   const activeJobFor = (runId: string): JobInfo | undefined =>
     supervisor
       .list()
-      .find((j) => (j.status === 'queued' || j.status === 'running') && targets.get(j.id)?.runId === runId);
+      .find(
+        (j) =>
+          j.kind === 'train' &&
+          (j.status === 'queued' || j.status === 'running') &&
+          targets.get(j.id)?.runId === runId,
+      );
 
   const checkpointDtos = (run: RunSummary): CheckpointDto[] =>
     run.checkpoints.map((c) => ({
@@ -175,6 +211,21 @@ export function createBackend(opts: BackendOptions): Backend {
 
   const analysisDir = (): string => join(project(), 'analyses');
 
+  const checkpointOf = (run: RunSummary, step: number): string => {
+    const c = run.checkpoints.find((x) => x.step === step);
+    if (!c?.exists) throw new ApiError('not-found', `run '${run.id}' has no checkpoint at step ${step}`);
+    return join(project(), c.file);
+  };
+
+  const readJsonFile = <T>(file: string): T | null => {
+    if (!existsSync(file)) return null;
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as T;
+    } catch {
+      throw new ApiError('failed', `${file} is damaged: compute it again to rewrite it`, [file]);
+    }
+  };
+
   const readAnalysis = (id: string): AnalysisDto | null => {
     const folder = join(analysisDir(), id);
     try {
@@ -192,7 +243,7 @@ export function createBackend(opts: BackendOptions): Backend {
   const openDir = async (dir: string, create = false): Promise<ProjectDto> => {
     const abs = resolve(dir);
     const info = create && !existsSync(join(abs, 'spinscope.json')) ? createProject(abs) : openProject(abs);
-    current = info.dir;
+    setCurrent(info.dir);
     opts.recent.add(info.dir, info.name);
     return projectDto(info);
   };
@@ -219,13 +270,15 @@ export function createBackend(opts: BackendOptions): Backend {
 
     'projects.create': async ({ dir, name }) => {
       const info = createProject(resolve(dir), name);
-      current = info.dir;
+      setCurrent(info.dir);
       opts.recent.add(info.dir, info.name);
       return projectDto(info);
     },
     'projects.open': async ({ dir }) => openDir(dir),
     'projects.current': async () => (current ? projectDto(openProject(current)) : null),
     'projects.close': async () => {
+      lock?.release();
+      lock = null;
       current = null;
       return null;
     },
@@ -322,6 +375,81 @@ export function createBackend(opts: BackendOptions): Backend {
       return null;
     },
 
+    'checkpoints.curve': async ({ runId, step }): Promise<LambdaCurveDto | null> => {
+      const run = findRun(runId);
+      const c = run.checkpoints.find((x) => x.step === step);
+      const cached = c?.exists ? sweepCacheCurve(project(), runId, step, join(project(), c.file)) : null;
+      if (cached) return cached;
+      const all = existsSync(analysisDir()) ? readdirSync(analysisDir()) : [];
+      for (const id of all.filter(isValidId).sort().reverse()) {
+        const a = readAnalysis(id);
+        const curve = (a?.report.tap as { curve?: unknown } | undefined)?.curve;
+        if (a && 'runId' in a.target && a.target.runId === runId && a.target.step === step && curve) {
+          return curveDto(runId, step, a.report as unknown as AnalysisReport, 'analysis');
+        }
+      }
+      return null;
+    },
+    'spectra.get': async ({ runId, step }): Promise<SpectrumDto | null> => {
+      findRun(runId);
+      const report = readJsonFile<SpectrumDto['report']>(spectrumFile(project(), runId, step));
+      // spectra.start takes step 0 of the run as the reference whenever its file exists.
+      return report ? { runId, step, referenceStep: report.reference ? 0 : null, report } : null;
+    },
+    'spectra.list': async ({ runId }) => {
+      findRun(runId);
+      return spectrumSteps(project(), runId);
+    },
+    'spectra.start': async ({ runId, step }) => {
+      const run = findRun(runId);
+      const model = checkpointOf(run, step);
+      const first = run.checkpoints.find((x) => x.step === 0 && x.exists);
+      const reference = first ? join(project(), first.file) : undefined;
+      const out = spectrumFile(project(), runId, step);
+      return submit(
+        'spectrum',
+        { model, ...(reference ? { reference } : {}), out },
+        `spectrum ${runId} step ${step}`,
+        { runId, checkpoint: step },
+      );
+    },
+    'phaseDiagrams.get': async ({ runId }) => {
+      findRun(runId);
+      const diagram = readJsonFile<PhaseDiagramDto['diagram']>(phaseDiagramFile(project(), runId));
+      return diagram ? { runId, diagram } : null;
+    },
+    'phaseDiagrams.start': async ({ runId, temperatures, temperatureCount, maxCheckpoints, starts }) => {
+      const run = findRun(runId);
+      const existing = run.checkpoints.filter((c) => c.exists).map((c) => c.step);
+      if (existing.length === 0) throw new ApiError('not-found', `run '${runId}' has no checkpoint files`);
+      const steps = spreadSteps(existing, maxCheckpoints ?? 16);
+      let grid = temperatures;
+      if (!grid) {
+        const sweep = readJsonFile<SweepReportDto>(join(analysisDir(), `sweep-${runId}`, 'sweep.json'));
+        const tcs = (sweep?.checkpoints ?? []).map((c) => c.tc).filter((t) => t > 0);
+        if (tcs.length === 0) {
+          throw new ApiError(
+            'conflict',
+            `run '${runId}' has no sweep yet: sweep it first (its T_c(t) sets the temperature grid), or give temperatures`,
+          );
+        }
+        grid = phaseGrid(tcs, temperatureCount ?? 12);
+      }
+      const params = {
+        checkpoints: steps.map((step) => ({ step, model: checkpointOf(run, step) })),
+        temperatures: grid,
+        out: phaseDiagramFile(project(), runId),
+        ...(starts !== undefined ? { options: { starts } } : {}),
+      };
+      return submit('tap', params, `phase diagram ${runId}`, { runId });
+    },
+
+    'figures.export': async ({ spec, name }) => {
+      // The bundle goes into figures/ of the open project; the worker writes each file atomically.
+      const out = join(project(), 'figures');
+      return submit('figure', { spec, out, name }, `figure ${name}`, null);
+    },
+
     'models.import': async ({ path }) => {
       const abs = resolve(path);
       if (!existsSync(abs)) throw new ApiError('not-found', `${abs} does not exist`);
@@ -390,6 +518,8 @@ export function createBackend(opts: BackendOptions): Backend {
     async dispose() {
       unsubscribe();
       await supervisor.shutdown();
+      lock?.release();
+      lock = null;
     },
   };
 }

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { EVENTS, METHOD_NAMES, type MethodNameList } from './methods.ts';
 import { method } from './rpc.ts';
+import { FIGURE_NAME_PATTERN, figureSpecSchema } from '../core/figures/spec.ts';
 
 // ── DTOs ────────────────────────────────────────────────────────────────────────────────────────
 
@@ -145,6 +146,135 @@ export interface AnalysisDto {
   created: string;
 }
 
+/** λ_min(T) of one checkpoint's TAP Hessian H(β = 1/T) (science.md §3), with its T_c and phase. */
+export interface LambdaCurveDto {
+  runId: string;
+  step: number;
+  /** Temperatures T (not β), increasing. */
+  T: number[];
+  /** λ_min(H(1/T)) at each T. */
+  lambda: number[];
+  tc: number;
+  phase: string;
+  minLambda: number;
+  /** T of the minimum of λ_min. */
+  argminT: number;
+  replicaTc: number;
+  /** Where it was read: the run's sweep cache, or an analysis of the checkpoint (analyses.start). */
+  source: 'sweep' | 'analysis';
+}
+
+/** A histogram of eigenvalues (core/spectral/histogram.ts): edges.length = density.length + 1. */
+export interface HistogramDto {
+  edges: number[];
+  counts: number[];
+  density: number[];
+  floor: number;
+  total: number;
+  [extra: string]: unknown;
+}
+
+/** WeightWatcher diagnostics of one weight matrix W^(k) (core/spectral/layerDiagnostics.ts). */
+export interface LayerDiagnosticsDto {
+  layer: number;
+  shape: [number, number];
+  N: number;
+  M: number;
+  q: number;
+  /** ESD of WᵀW/N, ascending. */
+  eigenvalues: number[];
+  powerLaw: {
+    alpha: number;
+    alphaError: number;
+    xmin: number;
+    D: number;
+    tailSize: number;
+    [extra: string]: unknown;
+  } | null;
+  mp: {
+    lambdaMinus: number;
+    lambdaPlus: number;
+    spikes: number;
+    significantSpikes: number;
+    sigma2: number;
+    [extra: string]: unknown;
+  };
+  stableRank: number;
+  log10FrobeniusNorm: number;
+  log10SpectralNorm: number;
+  [extra: string]: unknown;
+}
+
+/** The spectrum report of a checkpoint (`spinscope spectrum`, the `spectrum` job). */
+export interface SpectrumDto {
+  runId: string;
+  step: number;
+  /** The checkpoint whose λ_max is the bulk edge (step 0 of the run), if it was used. */
+  referenceStep: number | null;
+  report: {
+    schema: string;
+    model: { layers: number[]; spins: number; couplings: number };
+    density: {
+      method: string;
+      spins: number;
+      /** All eigenvalues of J, ascending (null when estimated by stochastic Lanczos quadrature). */
+      eigenvalues: number[] | null;
+      largest: number[];
+      histogram: HistogramDto;
+      logHistogram: HistogramDto;
+      edge: {
+        value: number;
+        used: string;
+        reference: number | null;
+        shuffled: number;
+        [extra: string]: unknown;
+      };
+      outliers: { values: number[]; count: number; complete: boolean };
+      [extra: string]: unknown;
+    };
+    layers: LayerDiagnosticsDto[];
+    warnings: string[];
+    [extra: string]: unknown;
+  };
+}
+
+/** One cell of the phase diagram: a checkpoint at a temperature (core/spin/tapAnalysis.ts). */
+export interface PhaseCellDto {
+  /** Temperature T. */
+  T: number;
+  relativeT: number;
+  phase: 'paramagnet' | 'glass' | 'hiddenOrder' | 'undetermined';
+  hessian: string;
+  starts: number;
+  converged: number;
+  dominantShare: number;
+  clusters: { size: number; paramagnet: boolean; physical: boolean; q: number; [extra: string]: unknown }[];
+  [extra: string]: unknown;
+}
+
+/** The phase diagram over (checkpoint, T) of a run (`spinscope.phaseDiagram/1`, the `tap` job). */
+export interface PhaseDiagramDto {
+  runId: string;
+  diagram: {
+    schema: string;
+    grid: { kind: 'absolute' | 'relative'; values: number[] };
+    checkpoints: {
+      step: number;
+      tc: number;
+      hessianPhase: string;
+      minLambda: number;
+      replicaTc: number;
+      topEigenvalue: number;
+      /** By decreasing T. */
+      cells: PhaseCellDto[];
+      [extra: string]: unknown;
+    }[];
+    settings: Record<string, unknown>;
+    seconds: number;
+    warnings: string[];
+  };
+}
+
 export interface AppInfoDto {
   product: 'Spinscope';
   version: string;
@@ -200,6 +330,50 @@ export const contract = {
   'checkpoints.list': method<CheckpointDto[]>()(z.object({ runId: id }).strict()),
   'checkpoints.analysis': method<AnalysisDto | null>()(
     z.object({ runId: id, step: z.number().int().nonnegative() }).strict(),
+  ),
+
+  /** λ_min(T) of a checkpoint from the sweep cache or an analysis; null if neither has it. */
+  'checkpoints.curve': method<LambdaCurveDto | null>()(
+    z.object({ runId: id, step: z.number().int().nonnegative() }).strict(),
+  ),
+  /** The spectrum report of a checkpoint, if spectra.start computed it. */
+  'spectra.get': method<SpectrumDto | null>()(
+    z.object({ runId: id, step: z.number().int().nonnegative() }).strict(),
+  ),
+  /** The steps of the run whose spectrum has been computed, ascending. */
+  'spectra.list': method<number[]>()(z.object({ runId: id }).strict()),
+  /** Starts a `spectrum` job on a checkpoint, with step 0 of the run as the bulk-edge reference. */
+  'spectra.start': method<JobDto>()(z.object({ runId: id, step: z.number().int().nonnegative() }).strict()),
+  /** The run's phase diagram, if phaseDiagrams.start computed it. */
+  'phaseDiagrams.get': method<PhaseDiagramDto | null>()(z.object({ runId: id }).strict()),
+  /**
+   * Starts a `tap` job over the run's checkpoints (at most `maxCheckpoints`, spread over the log-spaced
+   * schedule) and a grid of temperatures T (default: `temperatureCount` values up to 1.5 × the largest
+   * T_c of the run's sweep, which must exist then).
+   */
+  'phaseDiagrams.start': method<JobDto>()(
+    z
+      .object({
+        runId: id,
+        temperatures: z.array(z.number().finite().positive()).min(1).max(200).optional(),
+        temperatureCount: z.number().int().min(2).max(200).optional(),
+        maxCheckpoints: z.number().int().min(1).max(1000).optional(),
+        starts: z.number().int().min(2).max(10_000).optional(),
+      })
+      .strict(),
+  ),
+
+  /**
+   * Starts a `figure` job writing the bundle of `spec` (spinscope.figure/1) into the project's
+   * figures/ folder as name.pdf, name.svg, name-300dpi.png, name-600dpi.png, name.csv, name.json.
+   */
+  'figures.export': method<JobDto>()(
+    z
+      .object({
+        spec: figureSpecSchema,
+        name: z.string().regex(FIGURE_NAME_PATTERN, 'letters, digits, ".", "_" and "-" only'),
+      })
+      .strict(),
   ),
 
   'models.import': method<JobDto>()(z.object({ path }).strict()),

@@ -2,19 +2,25 @@
  * End to end: the built renderer served by `spinscope serve` (the real backend, training in forked
  * worker processes, on real MNIST), driven in Debian's Chromium by playwright-core. A user trains a
  * small run and watches its job's progress bar move, cancels a second run and resumes it to the
- * end, and reads the first run's checkpoints. Screenshots go to test/e2e/artifacts/.
+ * end, and reads the first run's checkpoints. Then the scientific views of the first run: its sweep
+ * and T_c(t) with the power-law fit (the exponent shown is checked against core/sweep's fit of the
+ * sweep report on disk, also after moving the fit window), a checkpoint's λ_min(T), spectrum and
+ * layer table, the phase diagram and a click through to a checkpoint, and figure export.
+ * Screenshots go to test/e2e/artifacts/.
  *
  * Needs `npm run build` first (out/renderer) and /usr/bin/chromium (`apt-get install chromium`).
  * Run with `npm run test:e2e`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SweepReportDto } from '../../src-main/api/contract.ts';
+import { fitPowerLaw } from '../../src-main/core/sweep/powerLaw.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ARTIFACTS = join(ROOT, 'test/e2e/artifacts');
@@ -257,6 +263,118 @@ describe('the workbench served by spinscope serve', () => {
     expect(Number(/([\d.]+) %/.exec(last)?.[1])).toBeGreaterThan(70);
     expect(await byTestId('checkpoint-missing').count()).toBe(0);
     await screenshot('06-first-run-checkpoints');
+  });
+
+  it('sweeps the first run from its dashboard and shows T_c(t) with the power law of core/sweep', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await byTestId('tab-dashboard').click();
+    await byTestId('training-curves').waitFor();
+    await byTestId('sweep-start').click();
+    await byTestId('fit-summary').waitFor({ timeout: RUN_TIMEOUT });
+    const report = JSON.parse(
+      readFileSync(join(projectDir, 'analyses', `sweep-${firstRunId}`, 'sweep.json'), 'utf8'),
+    ) as SweepReportDto;
+    const points = report.checkpoints.map((c) => ({ step: c.step, tc: c.tc }));
+    const shown = async (): Promise<string> => ((await byTestId('fit-exponent').textContent()) ?? '').trim();
+    const expected = fitPowerLaw(points).fit!;
+    expect(await shown()).toBe(
+      `${expected.exponent.toPrecision(4)} ± ${expected.exponentStderr!.toPrecision(4)}`,
+    );
+    await screenshot('07-dashboard');
+
+    // Move the first handle halfway: the exponent is core/sweep's fit over that window.
+    const steps = points.map((p) => p.step).filter((t) => t > 0);
+    const half = Math.floor((steps.length - 1) / 2);
+    await byTestId('window-from-range').fill(String(half));
+    await expect.poll(() => byTestId('window-from').textContent()).toBe(String(steps[half]));
+    const windowed = fitPowerLaw(points, { kind: 'steps', from: steps[half], to: null }).fit!;
+    await expect
+      .poll(shown)
+      .toBe(`${windowed.exponent.toPrecision(4)} ± ${windowed.exponentStderr!.toPrecision(4)}`);
+    await screenshot('08-dashboard-window');
+  });
+
+  it("opens a checkpoint's λ_min(T), computes its spectrum, and walks through training with the arrows", async () => {
+    await byTestId('tab-checkpoints').click();
+    const rows = byTestId('checkpoint-row');
+    const last = rows.last();
+    const step = await last.getAttribute('data-step');
+    await byTestId('checkpoint-select', last).click();
+    await expect.poll(() => byTestId('detail-step').textContent()).toBe(step);
+    const report = JSON.parse(
+      readFileSync(join(projectDir, 'analyses', `sweep-${firstRunId}`, 'sweep.json'), 'utf8'),
+    ) as SweepReportDto;
+    const tc = report.checkpoints.find((c) => c.step === Number(step))!.tc;
+    await expect.poll(() => byTestId('detail-tc').textContent({ timeout: 30_000 })).toBe(tc.toPrecision(4));
+    await byTestId('detail-spectrum-start').click();
+    await expect.poll(() => byTestId('layer-row').count(), { timeout: RUN_TIMEOUT }).toBe(2);
+    await screenshot('09-checkpoint-detail');
+
+    await byTestId('checkpoints-scroll').focus();
+    await page.keyboard.press('ArrowUp');
+    const previous = await rows.nth((await rows.count()) - 2).getAttribute('data-step');
+    await expect.poll(() => byTestId('detail-step').textContent()).toBe(previous);
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => byTestId('detail-step').textContent()).toBe(step);
+  });
+
+  it('computes the phase diagram, exports it, and opens a checkpoint from a cell', async () => {
+    await byTestId('tab-phase').click();
+    await byTestId('phase-checkpoints').fill('8');
+    await byTestId('phase-temperatures').fill('8');
+    await byTestId('phase-starts').fill('8');
+    await byTestId('phase-start').click();
+    await byTestId('phase-summary').waitFor({ timeout: RUN_TIMEOUT });
+    expect(await byTestId('phase-summary').textContent()).toMatch(
+      /8 checkpoints × 8 temperatures, 8 TAP starts/,
+    );
+    await screenshot('10-phase-diagram');
+
+    for (const format of ['svg', 'png'] as const) {
+      const download = page.waitForEvent('download');
+      await byTestId(`export-${format}`).first().click();
+      const file = join(ARTIFACTS, `phase-diagram.${format}`);
+      await (await download).saveAs(file);
+      const head = readFileSync(file).subarray(0, 8);
+      if (format === 'png') expect([...head]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      else expect(head.toString()).toMatch(/^<svg /);
+    }
+
+    // A click in the middle of the plot lands on a cell: its checkpoint opens.
+    const chart = byTestId('chart-panel').first().locator('.chart');
+    const box = (await chart.boundingBox())!;
+    await page.mouse.click(box.x + box.width * 0.55, box.y + box.height * 0.6);
+    await expect.poll(() => byTestId('tab-checkpoints').getAttribute('aria-selected')).toBe('true');
+    await byTestId('checkpoint-detail').waitFor();
+    await screenshot('11-checkpoint-from-phase-diagram');
+  });
+
+  it('computes spectra across training and walks through them with the slider', async () => {
+    await byTestId('tab-spectra').click();
+    await byTestId('spectra-count').fill('5');
+    await byTestId('spectra-start').click();
+    // Step 188 has its spectrum already (computed in the checkpoint browser): four more.
+    await expect
+      .poll(() => byTestId('spectra-slider').getAttribute('max'), { timeout: RUN_TIMEOUT })
+      .toBe('4');
+    await byTestId('spectra-slider').fill('4');
+    await expect.poll(() => byTestId('spectra-step').textContent()).toMatch(/^step [1-9]\d*$/);
+    await screenshot('12-spectrum-evolution');
+  });
+
+  it('follows the OS into the dark theme, charts included', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await byTestId('tab-dashboard').click();
+    await byTestId('fit-summary').waitFor();
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(
+      'rgb(13, 17, 23)',
+    );
+    // The T_c(t) chart is redrawn on the dark chart background (charts/style.ts DARK).
+    await expect
+      .poll(() => byTestId('chart-panel').nth(1).locator('svg > rect').first().getAttribute('fill'))
+      .toBe('#161b22');
+    await screenshot('13-dark-dashboard');
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('showed no API error, console error or CSP violation along the way', async () => {

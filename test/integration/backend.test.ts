@@ -4,17 +4,34 @@
  * resume, metrics and checkpoints, an analysis of a checkpoint, an ONNX import, job logs, and
  * typed errors for bad calls.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBackend } from '../../src-main/api/backend.ts';
-import type { AnalysisDto, JobDto, ModelDto, ProjectDto, RunDto } from '../../src-main/api/contract.ts';
+import type {
+  AnalysisDto,
+  JobDto,
+  LambdaCurveDto,
+  ModelDto,
+  PhaseDiagramDto,
+  ProjectDto,
+  RunDto,
+  SpectrumDto,
+  SweepReportDto,
+} from '../../src-main/api/contract.ts';
 import type { ApiEvent, RpcResult } from '../../src-main/api/rpc.ts';
 import { RecentProjects } from '../../src-main/core/project/project.ts';
 import { createForkHost } from '../../src-main/jobs/forkHost.ts';
 import { JobSupervisor } from '../../src-main/jobs/supervisor.ts';
 import { SHARED_FIXTURES } from '../helpers/fixtures.ts';
+import { fitPowerLaw } from '../../src-main/core/sweep/powerLaw.ts';
+import {
+  lambdaFigure,
+  phaseFigure,
+  spectrumFigure,
+  tcFigure,
+} from '../../src-renderer/src/charts/figureSpecs.ts';
 
 const base = mkdtempSync(join(tmpdir(), 'spinscope-backend-'));
 const events: ApiEvent[] = [];
@@ -134,6 +151,112 @@ describe('backend', () => {
     expect(log.join('\n')).toMatch(/test accuracy/);
     expect(existsSync(join(base, 'proj/logs', `${j.id}.log`))).toBe(true);
   }, 120_000);
+
+  it("serves the swept run's λ_min(T) curves, a checkpoint's spectrum and the run's phase diagram", async () => {
+    const runId = 'relu-small';
+    const sweep = await call<SweepReportDto>('runs.sweepReport', { runId });
+    const last = sweep.checkpoints.at(-1)!;
+
+    // λ_min(T) from the sweep cache: the same T_c as the sweep report, and the same curve as the
+    // direct analysis of that checkpoint (analyses.start in the test above) — two computations.
+    const curve = (await call<LambdaCurveDto>('checkpoints.curve', { runId, step: last.step }))!;
+    expect(curve.source).toBe('sweep');
+    expect(curve.tc).toBe(last.tc);
+    expect(curve.phase).toBe(last.phase);
+    expect(Math.min(...curve.lambda)).toBeCloseTo(last.minLambda, 12);
+    for (let i = 1; i < curve.T.length; i++) expect(curve.T[i]).toBeGreaterThan(curve.T[i - 1]);
+    const analysis = await call<AnalysisDto>('checkpoints.analysis', { runId, step: last.step });
+    const direct = analysis.report.tap as unknown as { curve: { T: number[]; lambda: number[] } };
+    expect(curve.T).toEqual(direct.curve.T);
+    expect(curve.lambda).toEqual(direct.curve.lambda);
+    // Without the sweep's cache entry, the curve comes from the analysis of that checkpoint.
+    const entry = join(
+      base,
+      'proj',
+      'analyses',
+      `sweep-${runId}`,
+      `step-${String(last.step).padStart(6, '0')}.json`,
+    );
+    renameSync(entry, `${entry}.away`);
+    const fromAnalysis = (await call<LambdaCurveDto>('checkpoints.curve', { runId, step: last.step }))!;
+    renameSync(`${entry}.away`, entry);
+    expect(fromAnalysis.source).toBe('analysis');
+    expect(fromAnalysis.lambda).toEqual(curve.lambda);
+    expect(fromAnalysis.tc).toBe(curve.tc);
+    expect(await backend.dispatch('checkpoints.curve', { runId: 'nope', step: 0 })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
+
+    // The spectrum of J: N = 826 eigenvalues, symmetric about 0 (bipartite chain), trace J = 0, and
+    // the bulk edge is λ_max of J at step 0, which the sweep found by Lanczos (top[0]).
+    expect(await call('spectra.get', { runId, step: last.step })).toBeNull();
+    const sj = await call<JobDto>('spectra.start', { runId, step: last.step });
+    expect(sj.kind).toBe('spectrum');
+    expect((await finished(sj.id)).status).toBe('completed');
+    const spectrum = (await call<SpectrumDto>('spectra.get', { runId, step: last.step }))!;
+    expect(spectrum.referenceStep).toBe(0);
+    expect(await call('spectra.list', { runId })).toEqual([last.step]);
+    const eig = spectrum.report.density.eigenvalues!;
+    expect(eig).toHaveLength(826);
+    expect(Math.abs(eig.reduce((s, x) => s + x, 0))).toBeLessThan(1e-9 * eig.at(-1)!);
+    expect(eig[0]).toBeCloseTo(-eig.at(-1)!, 9);
+    expect(spectrum.report.density.edge.used).toBe('reference');
+    expect(spectrum.report.density.edge.value).toBeCloseTo((sweep.checkpoints[0].top as number[])[0], 5);
+    expect(spectrum.report.layers.map((l) => l.shape)).toEqual([
+      [784, 32],
+      [32, 10],
+    ]);
+
+    // The phase diagram over 3 checkpoints (first and last included) and 4 temperatures.
+    expect(await call('phaseDiagrams.get', { runId })).toBeNull();
+    const pj = await call<JobDto>('phaseDiagrams.start', {
+      runId,
+      maxCheckpoints: 3,
+      temperatureCount: 4,
+      starts: 4,
+    });
+    expect(pj.kind).toBe('tap');
+    expect((await finished(pj.id)).status).toBe('completed');
+    const { diagram } = (await call<PhaseDiagramDto>('phaseDiagrams.get', { runId }))!;
+    expect(diagram.checkpoints.map((c) => c.step)).toEqual([0, sweep.checkpoints[6].step, last.step]);
+    const tcMax = Math.max(...sweep.checkpoints.map((c) => c.tc));
+    expect(diagram.grid.values).toEqual([4, 3, 2, 1].map((k) => (1.5 * tcMax * k) / 4));
+    for (const row of diagram.checkpoints) {
+      const swept = sweep.checkpoints.find((c) => c.step === row.step)!;
+      expect(Math.abs(row.tc - swept.tc)).toBeLessThan(1e-4 * swept.tc);
+      for (const cell of row.cells) if (cell.T > row.tc) expect(cell.phase).toBe('paramagnet');
+    }
+    // The training job is the run's job: a sweep or a phase diagram is not cancelled with the run.
+    expect(await call('runs.cancel', { runId })).toBeNull();
+
+    // What the workbench's "Figure bundle" sends for each of these views is accepted by the
+    // exporter of core/figures, which writes the bundle into the project's figures/ folder.
+    const version = (await call<{ version: string }>('app.info')).version;
+    const requests = [
+      tcFigure(
+        runId,
+        sweep.checkpoints,
+        fitPowerLaw(sweep.checkpoints.map((c) => ({ step: c.step, tc: c.tc }))).fit,
+      ),
+      lambdaFigure(curve),
+      spectrumFigure(spectrum),
+      phaseFigure({ runId, diagram })!,
+    ];
+    for (const [i, r] of requests.entries()) {
+      const spec = {
+        schema: 'spinscope.figure/1',
+        title: r.title,
+        style: { preset: 'aps-single' },
+        panels: [{ data: r.data, provenance: r.provenance }],
+        spinscope: { version },
+      };
+      const fj = await call<JobDto>('figures.export', { spec, name: `view-${i}` });
+      const done = await finished(fj.id);
+      expect(done.status, `${r.data.kind}: ${JSON.stringify(done.error)}`).toBe('completed');
+      expect(existsSync(join(base, 'proj', 'figures', `view-${i}.pdf`))).toBe(true);
+    }
+  }, 180_000);
 
   it('cancels a running run and resumes it to completion', async () => {
     const { run, job: j } = await call<{ run: RunDto; job: JobDto }>('runs.create', {

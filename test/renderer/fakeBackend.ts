@@ -8,10 +8,14 @@ import {
   contract,
   EVENTS,
   type JobDto,
+  type LambdaCurveDto,
   type MetricsDto,
+  type PhaseDiagramDto,
   type ProjectDto,
   type RecentDto,
   type RunDto,
+  type SpectrumDto,
+  type SweepReportDto,
 } from '../../src-main/api/contract.ts';
 import type { SpinscopeContract } from '../../src-main/api/contract.ts';
 import {
@@ -35,6 +39,13 @@ export class FakeBackend {
   readonly runs = new Map<string, RunDto>();
   readonly metrics = new Map<string, MetricsDto>();
   readonly jobs = new Map<string, JobDto>();
+  /** Analyses on disk, by run (and step): what the sweep, spectrum and tap jobs would have written. */
+  readonly sweeps = new Map<string, SweepReportDto>();
+  readonly curves = new Map<string, LambdaCurveDto>();
+  readonly spectra = new Map<string, SpectrumDto>();
+  readonly phaseDiagrams = new Map<string, PhaseDiagramDto>();
+  /** What a job writes when it completes (set by a test before finishing it). */
+  readonly onComplete = new Map<string, () => void>();
   /** Every call the UI made, in order, with its (validated) argument. */
   readonly calls: Call[] = [];
   private readonly failures = new Map<string, ApiError>();
@@ -100,7 +111,8 @@ export class FakeBackend {
     job.status = status;
     job.endedAt = this.tick();
     if (status === 'failed') job.error = { code: 'failed', message: errorMessage ?? 'failed' };
-    const run = job.target?.runId ? this.runs.get(job.target.runId) : undefined;
+    if (status === 'completed') this.onComplete.get(jobId)?.();
+    const run = job.kind === 'train' && job.target?.runId ? this.runs.get(job.target.runId) : undefined;
     if (run) {
       run.status = status;
       run.jobId = null;
@@ -133,6 +145,38 @@ export class FakeBackend {
     return job;
   }
 
+  /** A completed run with these checkpoints and training records, as if trained earlier. */
+  addCompletedRun(id: string, steps: number[], train: MetricsDto['train'] = []): RunDto {
+    const total = steps.at(-1) ?? 0;
+    const checkpoints = steps.map((step, i) => ({
+      step,
+      epoch: total ? (step / total) * 2 : 0,
+      file: `runs/${id}/checkpoints/step-${String(step).padStart(6, '0')}.onnx`,
+      testAccuracy: 0.1 + (0.85 * i) / Math.max(1, steps.length - 1),
+      testLoss: 2.3 - (2 * i) / Math.max(1, steps.length - 1),
+      exists: true,
+    }));
+    const run: RunDto = {
+      id,
+      status: 'completed',
+      arch: [784, 32, 10],
+      activation: 'relu',
+      epochs: 2,
+      step: total,
+      totalSteps: total,
+      checkpoints,
+      latestTestAccuracy: checkpoints.at(-1)?.testAccuracy ?? null,
+      created: NOW,
+      updated: NOW,
+      error: null,
+      config: {},
+      jobId: null,
+    };
+    this.runs.set(id, run);
+    this.metrics.set(id, { train, checkpoints });
+    return run;
+  }
+
   /** The newest job (the one a command just started). */
   lastJob(): JobDto {
     return [...this.jobs.values()].at(-1)!;
@@ -147,7 +191,7 @@ export class FakeBackend {
     return structuredClone({ ...this.project, runs: [...this.runs.values()] });
   }
 
-  private newJob(kind: string, label: string, runId: string): JobDto {
+  private newJob(kind: string, label: string, runId: string, checkpoint?: number): JobDto {
     const job: JobDto = {
       id: `job-${++this.jobCounter}`,
       kind,
@@ -158,7 +202,7 @@ export class FakeBackend {
       submittedAt: this.tick(),
       startedAt: null,
       endedAt: null,
-      target: { runId },
+      target: checkpoint === undefined ? { runId } : { runId, checkpoint },
     };
     this.jobs.set(job.id, job);
     return job;
@@ -265,13 +309,67 @@ export class FakeBackend {
         this.run(runId);
         return structuredClone(this.metrics.get(runId) ?? { train: [], checkpoints: [] });
       },
-      'runs.sweep': notHere,
-      'runs.sweepReport': async () => null,
+      'runs.sweep': async ({ runId }) => {
+        this.run(runId);
+        return structuredClone(this.newJob('sweep', `sweep ${runId}`, runId));
+      },
+      'runs.sweepReport': async ({ runId }) => structuredClone(this.sweeps.get(runId) ?? null),
       'checkpoints.list': async ({ runId }) => structuredClone(this.run(runId).checkpoints),
       'checkpoints.analysis': async () => null,
+      'checkpoints.curve': async ({ runId, step }) => {
+        this.run(runId);
+        return structuredClone(this.curves.get(`${runId}@${step}`) ?? null);
+      },
+      'spectra.get': async ({ runId, step }) => {
+        this.run(runId);
+        return structuredClone(this.spectra.get(`${runId}@${step}`) ?? null);
+      },
+      'spectra.list': async ({ runId }) => {
+        this.run(runId);
+        return [...this.spectra.keys()]
+          .filter((k) => k.startsWith(`${runId}@`))
+          .map((k) => Number(k.split('@')[1]))
+          .sort((a, b) => a - b);
+      },
+      'spectra.start': async ({ runId, step }) => {
+        this.run(runId);
+        return structuredClone(this.newJob('spectrum', `spectrum ${runId} step ${step}`, runId, step));
+      },
+      'phaseDiagrams.get': async ({ runId }) => {
+        this.run(runId);
+        return structuredClone(this.phaseDiagrams.get(runId) ?? null);
+      },
+      'phaseDiagrams.start': async ({ runId }) => {
+        this.run(runId);
+        if (!this.sweeps.has(runId)) throw new ApiError('conflict', `run '${runId}' has no sweep yet`);
+        return structuredClone(this.newJob('tap', `phase diagram ${runId}`, runId));
+      },
+      'figures.export': async ({ name }) => {
+        this.projectDto();
+        const job: JobDto = {
+          id: `job-${++this.jobCounter}`,
+          kind: 'figure',
+          label: `figure ${name}`,
+          status: 'queued',
+          progress: null,
+          error: null,
+          submittedAt: this.tick(),
+          startedAt: null,
+          endedAt: null,
+          target: null,
+        };
+        this.jobs.set(job.id, job);
+        return structuredClone(job);
+      },
       'models.import': notHere,
       'models.list': async () => [],
-      'analyses.start': notHere,
+      'analyses.start': async ({ target }) => {
+        if (!('runId' in target)) throw new ApiError('failed', 'not implemented in the fake backend');
+        this.run(target.runId);
+        return structuredClone(
+          this.newJob('analyze', `analyze ${target.runId} step ${target.step}`, target.runId, target.step),
+        );
+      },
       'analyses.list': async () => [],
       'analyses.get': notHere,
       'jobs.list': async () => structuredClone([...this.jobs.values()]),

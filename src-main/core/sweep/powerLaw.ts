@@ -11,7 +11,6 @@
  * (any regression text, e.g. Draper & Smith, Applied Regression Analysis, §1.4). Sums are taken
  * about the means (two passes), so data that follow a power law exactly give a and b to rounding.
  */
-import type { Phase } from '../spin/criticalTemperature.ts';
 import { studentTQuantile } from './studentT.ts';
 
 /** Which checkpoints the fit uses; step 0 never (ln 0). */
@@ -48,7 +47,11 @@ export interface PowerLawFit {
 export interface FitPoint {
   step: number;
   tc: number;
-  phase?: Phase;
+  /**
+   * The Phase of spin/criticalTemperature.ts, spelled out: importing it would pull the spin kernels
+   * (Node's Buffer) into the renderer, which re-fits with this module when the user moves the window.
+   */
+  phase?: 'glass' | 'ordered';
 }
 
 /** The fit, or why there is none (too few checkpoints in the window, …) in words for the user. */

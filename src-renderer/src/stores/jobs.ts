@@ -71,6 +71,29 @@ export const useJobsStore = defineStore('jobs', () => {
     if (job) fromReply(job);
   }
 
+  /** The newest job of `kind` on `runId` (and on that checkpoint, if given). */
+  function newestOf(kind: string, runId: string, checkpoint?: number): JobDto | null {
+    return (
+      all.value.find(
+        (j) =>
+          j.kind === kind &&
+          j.target?.runId === runId &&
+          (checkpoint === undefined || j.target.checkpoint === checkpoint),
+      ) ?? null
+    );
+  }
+
+  /**
+   * Calls `onEnd` when a job of `kind` on the run `runId()` ends (its results are then on disk);
+   * unsubscribed with the calling scope.
+   */
+  function onJobEnd(kind: string, runId: () => string | null, onEnd: (job: JobDto) => void): void {
+    const off = onUpdate((job) => {
+      if (job.kind === kind && jobEnded(job) && job.target?.runId && job.target.runId === runId()) onEnd(job);
+    });
+    onScopeDispose(off);
+  }
+
   /** Subscribes `listener` to job updates; returns the unsubscribe function. */
   function onUpdate(listener: (job: JobDto) => void): () => void {
     updateListeners.add(listener);
@@ -82,5 +105,5 @@ export const useJobsStore = defineStore('jobs', () => {
   });
   onScopeDispose(unsubscribe);
 
-  return { byId, all, active, load, cancel, fromReply, onUpdate };
+  return { byId, all, active, load, cancel, fromReply, onUpdate, newestOf, onJobEnd };
 });

@@ -29,9 +29,9 @@ export const useRunsStore = defineStore('runs', () => {
 
   const selected = computed<RunDto | null>(() => project.runs.find((r) => r.id === selectedId.value) ?? null);
 
-  /** The newest job that trains `runId` (a resumed run has several). */
+  /** The newest job that trains `runId` (a resumed run has several; sweeps and spectra are not training). */
   function jobFor(runId: string): JobDto | null {
-    return jobs.all.find((j) => j.target?.runId === runId) ?? null;
+    return jobs.newestOf('train', runId);
   }
 
   async function loadMetrics(): Promise<void> {
@@ -129,6 +129,7 @@ export const useRunsStore = defineStore('runs', () => {
   return {
     selectedId,
     selected,
+    selectedListed,
     metrics,
     metricsLoading,
     jobFor,
