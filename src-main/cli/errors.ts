@@ -13,6 +13,7 @@ const USER_ERRORS = new Set([
   'CancelledError',
   'ConfigError',
   'ProjectError',
+  'ProjectLockedError',
   'SweepError',
   'FitWindowError',
   'RunError',
@@ -22,6 +23,12 @@ const USER_ERRORS = new Set([
   'AtomicWriteError',
   'TrainEngineError',
   'EvaluationError',
+  'MonteCarloError',
+  'FigureSpecError',
+  'FigureDataError',
+  'FigureStyleError',
+  'FigureNameError',
+  'FontError',
 ]);
 
 export function userMessage(e: unknown): string {

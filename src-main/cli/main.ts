@@ -6,6 +6,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { analyzeCommand } from './analyze.ts';
 import { evaluateCommand } from './evaluate.ts';
+import { figureCommand } from './figure.ts';
+import { montecarloCommand } from './montecarlo.ts';
 import { serveCommand } from './serve.ts';
 import { spectrumCommand } from './spectrum.ts';
 import { sweepCommand } from './sweep.ts';
@@ -36,6 +38,8 @@ const commands: Command[] = [
   sweepCommand,
   spectrumCommand,
   tapCommand,
+  montecarloCommand,
+  figureCommand,
   serveCommand,
 ];
 

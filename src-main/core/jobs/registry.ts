@@ -20,6 +20,9 @@ import type { SpectrumReport } from '../spectral/report.ts';
 import type { ImportResult } from '../project/models.ts';
 import type { SweepReport, SweepSetReport } from '../sweep/report.ts';
 import type { PhaseDiagram } from '../spin/phaseDiagram.ts';
+import type { BundleResult } from '../figures/bundle.ts';
+import { figureSpecSchema } from '../figures/spec.ts';
+import type { MonteCarloReport } from '../montecarlo/report.ts';
 import type { TrainRequest, TrainSummary } from '../train/run.ts';
 import { CancelledError, throwIfCancelled } from '../util/cancel.ts';
 import { estimateEta, type JobContext } from './job.ts';
@@ -141,6 +144,8 @@ export const tapParamsSchema = z
       .max(10_000),
     temperatures: z.array(z.number().finite().positive()).min(1).max(1000).optional(),
     fractionsOfTc: z.array(z.number().finite().positive()).min(1).max(1000).optional(),
+    /** Also sample Monte Carlo valleys in every cell below T_c (core/montecarlo/valleys.ts). */
+    valleys: z.boolean().optional(),
     out: absolutePath.optional(),
     options: z
       .object({
@@ -206,7 +211,46 @@ export const sweepParamsSchema = z
   })
   .strict();
 
+/**
+ * `montecarlo`: parallel-tempering Monte Carlo on the spin model of the ONNX model at `model`
+ * (core/montecarlo/, `spinscope montecarlo`); temperatures are T. With `out`, the report is also
+ * written there as JSON, atomically. Result: the MonteCarloReport (`spinscope.montecarlo/1`).
+ */
+export const montecarloParamsSchema = z
+  .object({
+    model: absolutePath,
+    out: absolutePath.optional(),
+    tMin: z.number().finite().positive(),
+    tMax: z.number().finite().positive(),
+    temperatures: z.number().int().positive().max(1024).optional(),
+    sweeps: z.number().int().min(40).max(100_000_000),
+    thermalize: z.number().int().nonnegative().max(100_000_000).optional(),
+    seed: z.number().int().nonnegative().optional(),
+    update: z.enum(['metropolis', 'heatbath']).optional(),
+    adaptive: z.boolean().optional(),
+    backend: z.enum(['auto', 'ort', 'js']).optional(),
+    threads: z.number().int().positive().max(256).optional(),
+  })
+  .strict()
+  .refine((p) => p.tMax >= p.tMin, { message: 'tMax must not be below tMin' });
+
+/**
+ * `figure`: the figure bundle (core/figures/bundle.ts) of `spec` (`spinscope.figure/1`) written
+ * into the folder `out` as `name.pdf`, `.svg`, `-300dpi.png`, `-600dpi.png`, `.csv`, `.json`.
+ * Result: the files written (absolute paths) and the seconds per stage.
+ */
+export const figureParamsSchema = z
+  .object({
+    spec: figureSpecSchema,
+    out: absolutePath,
+    name: z.string().min(1).max(100),
+    dpis: z.array(z.number().int().min(72).max(2400)).min(1).max(8).optional(),
+  })
+  .strict();
+
+export type FigureJobParams = z.input<typeof figureParamsSchema>;
 export type AnalyzeJobParams = z.input<typeof analyzeParamsSchema>;
+export type MonteCarloJobParams = z.input<typeof montecarloParamsSchema>;
 export type SweepJobParams = z.input<typeof sweepParamsSchema>;
 export type ImportJobParams = z.input<typeof importParamsSchema>;
 export type TapJobParams = z.input<typeof tapParamsSchema>;
@@ -221,6 +265,8 @@ export interface JobTypes {
   tap: { params: TapJobParams; result: PhaseDiagram };
   spectrum: { params: SpectrumJobParams; result: SpectrumReport };
   sweep: { params: SweepJobParams; result: SweepReport | SweepSetReport };
+  montecarlo: { params: MonteCarloJobParams; result: MonteCarloReport };
+  figure: { params: FigureJobParams; result: BundleResult };
   'test.sleep': { params: TestSleepJobParams; result: { sleptMs: number; steps: number } };
   'test.busy': { params: TestSleepJobParams; result: { busyMs: number; steps: number } };
   'test.crash': { params: Record<string, never>; result: never };
@@ -230,7 +276,16 @@ export interface JobTypes {
 }
 export type JobKindName = keyof JobTypes;
 
-export const JOB_KINDS = ['train', 'analyze', 'import', 'spectrum', 'tap', 'sweep'] as const;
+export const JOB_KINDS = [
+  'train',
+  'analyze',
+  'import',
+  'spectrum',
+  'tap',
+  'sweep',
+  'montecarlo',
+  'figure',
+] as const;
 export const TEST_JOB_KINDS = [
   'test.sleep',
   'test.busy',
@@ -347,12 +402,43 @@ const JOBS: Record<JobKindName, JobDefinition> = {
     const grid = p.temperatures ? { temperatures: p.temperatures } : { fractionsOfTc: p.fractionsOfTc! };
     // Synchronous like analyze: cancel is seen between checkpoints and starts (the signal is polled).
     const started = performance.now();
+    // With valleys, the TAP part is the first half of the progress bar and the sampling the second.
+    const tapShare = p.valleys === true ? 0.5 : 1;
     const diagram = phaseDiagram(checkpoints, grid, {
       ...p.options,
       signal: ctx.signal,
       onProgress: (fraction, message) =>
-        ctx.progress?.({ fraction, message, etaSeconds: estimateEta(fraction, started) }),
+        ctx.progress?.({
+          fraction: tapShare * fraction,
+          message,
+          etaSeconds: estimateEta(tapShare * fraction, started),
+        }),
     });
+    if (p.valleys === true) {
+      const { sampleValleys } = await import('../montecarlo/valleys.ts');
+      const { withValleys } = await import('../spin/tapAnalysis.ts');
+      const cells = diagram.checkpoints.flatMap((row, r) =>
+        row.cells.map((cell, c) => ({ r, c, cell })).filter((x) => x.cell.hessian !== 'paramagnet'),
+      );
+      for (let i = 0; i < cells.length; i++) {
+        const { r, c, cell } = cells[i];
+        const row = diagram.checkpoints[r];
+        const { report } = await sampleValleys(checkpoints[r].network, {
+          temperature: cell.T,
+          seed: p.options?.seed ?? 0,
+          signal: ctx.signal,
+          onProgress: (f) => {
+            const fraction = tapShare + (1 - tapShare) * ((i + f) / cells.length);
+            ctx.progress?.({
+              fraction,
+              message: `step ${row.step}: Monte Carlo valleys at T = ${cell.T.toPrecision(4)}`,
+              etaSeconds: estimateEta(fraction, started),
+            });
+          },
+        });
+        row.cells[c] = withValleys(cell, report);
+      }
+    }
     if (p.out !== undefined) {
       await mkdir(dirname(p.out), { recursive: true });
       await writeJsonAtomicAsync(p.out, diagram);
@@ -381,6 +467,60 @@ const JOBS: Record<JobKindName, JobDefinition> = {
       log: ctx.log,
     });
     return outcome.report;
+  }),
+
+  montecarlo: job(montecarloParamsSchema, async (p, ctx) => {
+    ctx.progress?.({ fraction: 0, message: 'reading the model', etaSeconds: null });
+    const { readOnnxFile } = await import('../onnx/reader.ts');
+    const { runMonteCarlo } = await import('../montecarlo/simulation.ts');
+    const { MonteCarloError } = await import('../montecarlo/report.ts');
+    const { writeJsonAtomicAsync } = await import('../project/atomic.ts');
+    const { model: _model, out, ...options } = p;
+    const model = await readOnnxFile(p.model);
+    const started = performance.now();
+    let result;
+    try {
+      // The sampler yields to the event loop every few tens of milliseconds: cancel is seen within a sweep or so.
+      result = await runMonteCarlo(model.network, {
+        ...options,
+        signal: ctx.signal,
+        onProgress: (fraction, message) =>
+          ctx.progress?.({ fraction, message, etaSeconds: estimateEta(fraction, started) }),
+      });
+    } catch (e) {
+      if (e instanceof MonteCarloError) throw new JobRequestError('bad-params', e.message);
+      throw e;
+    }
+    const { report, timing } = result;
+    report.warnings.unshift(...model.warnings);
+    ctx.log?.(
+      `${(timing.spinUpdates / 1e6).toFixed(1)} M spin updates in ${timing.seconds.toFixed(1)} s (${(timing.spinUpdatesPerSecond / 1e6).toFixed(1)} M/s)`,
+    );
+    if (out !== undefined) {
+      await mkdir(dirname(out), { recursive: true });
+      await writeJsonAtomicAsync(out, report);
+      ctx.log?.(`wrote ${out}`);
+    }
+    return report;
+  }),
+
+  figure: job(figureParamsSchema, async (p, ctx) => {
+    const { checkFigureName, exportFigureBundle, FigureNameError } = await import('../figures/bundle.ts');
+    const { parseFigureSpec } = await import('../figures/spec.ts');
+    try {
+      checkFigureName(p.name);
+    } catch (e) {
+      if (e instanceof FigureNameError) throw new JobRequestError('bad-params', e.message);
+      throw e;
+    }
+    const started = performance.now();
+    const result = await exportFigureBundle(parseFigureSpec(p.spec, 'figure: spec'), p.out, p.name, {
+      dpis: p.dpis,
+      onProgress: (fraction, message) =>
+        ctx.progress?.({ fraction, message, etaSeconds: estimateEta(fraction, started) }),
+    });
+    ctx.log?.(`wrote ${result.files.length} files to ${p.out}`);
+    return result;
   }),
 
   'test.sleep': job(testSleepParamsSchema, async ({ ms, steps }, ctx) => {

@@ -30,7 +30,16 @@ async function requestError(p: Promise<unknown>): Promise<JobRequestError> {
 
 describe('job kinds', () => {
   it('train, analyze, import, spectrum and tap always; the misbehaving test kinds only with SPINSCOPE_TEST_JOBS=1', () => {
-    expect(availableJobKinds({})).toEqual(['train', 'analyze', 'import', 'spectrum', 'tap', 'sweep']);
+    expect(availableJobKinds({})).toEqual([
+      'train',
+      'analyze',
+      'import',
+      'spectrum',
+      'tap',
+      'sweep',
+      'montecarlo',
+      'figure',
+    ]);
     expect(availableJobKinds(testEnv)).toEqual([
       'train',
       'analyze',
@@ -38,6 +47,8 @@ describe('job kinds', () => {
       'spectrum',
       'tap',
       'sweep',
+      'montecarlo',
+      'figure',
       'test.sleep',
       'test.busy',
       'test.crash',
@@ -51,7 +62,7 @@ describe('job kinds', () => {
     const e = await requestError(runJob('trian', {}, {}, {}));
     expect(e.code).toBe('unknown-kind');
     expect(e.message).toBe(
-      "unknown job kind 'trian'; the kinds are train, analyze, import, spectrum, tap, sweep",
+      "unknown job kind 'trian'; the kinds are train, analyze, import, spectrum, tap, sweep, montecarlo, figure",
     );
     const t = await requestError(runJob('test.crash', {}, {}, {}));
     expect(t.message).toContain('SPINSCOPE_TEST_JOBS=1');
