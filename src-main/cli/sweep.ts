@@ -7,6 +7,9 @@
 import type { SweepReport, SweepSetReport } from '../core/sweep/report.ts';
 import type { JobSupervisor } from '../jobs/supervisor.ts';
 import type { SweepStats } from '../core/sweep/sweep.ts';
+import type { CheckpointAnalyzer } from '../core/sweep/analyzers.ts';
+import type { JobProgress } from '../core/jobs/job.ts';
+import type { Shard } from '../core/sweep/shard.ts';
 import type { Command } from './main.ts';
 import { UsageError } from './errors.ts';
 import { formatNumber, table } from './format.ts';
@@ -19,7 +22,8 @@ export const sweepCommand: Command = {
   usage:
     'sweep RUN_DIR [RUN_DIR …] [--json] [--window FROM:TO|ordered] [--jobs N] [--tmin T] [--epsilon E] [--top N]\n' +
     '       spinscope sweep PROJECT_DIR      every run of the project, grouped by config minus seed\n' +
-    '       spinscope sweep DIR              any folder holding step-*.onnx checkpoints',
+    '       spinscope sweep DIR              any folder holding step-*.onnx checkpoints\n' +
+    '       spinscope sweep PROJECT_DIR --shard i/n [--scratch DIR]   one shard, e.g. one SLURM array task (spinscope slurm)',
   options: {
     json: {
       type: 'boolean',
@@ -47,6 +51,16 @@ export const sweepCommand: Command = {
       description: 'analyse every checkpoint again, replacing the cached analyses',
     },
     'no-cache': { type: 'boolean', description: 'neither read nor write cached analyses' },
+    shard: {
+      type: 'string',
+      description:
+        'i/n: analyse only shard i (0 … n−1) of n, a fixed share of the checkpoints, and write its manifest; merge the shards with spinscope merge',
+    },
+    scratch: {
+      type: 'string',
+      description:
+        "with --shard: write the shard's analyses and manifest to DIR/shard-i-of-n/ instead of the project's analyses/ (no shared filesystem)",
+    },
   },
   async run({ positionals, values }) {
     if (positionals.length === 0)
@@ -62,6 +76,12 @@ export const sweepCommand: Command = {
       throw new UsageError('--top must be a positive integer');
     if (values.recompute && values['no-cache'])
       throw new UsageError('--recompute and --no-cache exclude each other');
+    if (values.scratch !== undefined && values.shard === undefined)
+      throw new UsageError('--scratch goes with --shard i/n');
+    if (values.shard !== undefined && (values.recompute || values['no-cache'] || values.curves))
+      throw new UsageError(
+        '--shard writes to the cache: it goes without --recompute, --no-cache and --curves',
+      );
     const { defaultConcurrency } = await import('../jobs/supervisor.ts');
     let jobs = defaultConcurrency();
     if (values.jobs !== undefined) {
@@ -78,6 +98,15 @@ export const sweepCommand: Command = {
       throw e;
     }
 
+    const { parseShard, sweepShard } = await import('../core/sweep/shard.ts');
+    const { SweepError } = await import('../core/sweep/targets.ts');
+    let shard: Shard | null;
+    try {
+      shard = values.shard === undefined ? null : parseShard(values.shard as string);
+    } catch (e) {
+      if (e instanceof SweepError) throw new UsageError(e.message);
+      throw e;
+    }
     const { resolveTargets } = await import('../core/sweep/targets.ts');
     const { sweepTargets } = await import('../core/sweep/sweep.ts');
     const { inProcessAnalyzer, supervisedAnalyzer } = await import('../core/sweep/analyzers.ts');
@@ -89,29 +118,46 @@ export const sweepCommand: Command = {
     const started = performance.now();
     // Worker processes, started only when more than one checkpoint is to be analysed at a time.
     const pool: { supervisor: JobSupervisor | null; workers: number } = { supervisor: null, workers: 0 };
+    const common = {
+      settings,
+      signal: controller.signal,
+      progress: (p: JobProgress) => progress.update(p.fraction, p.message, p.etaSeconds ?? undefined),
+      log: (line: string) => {
+        progress.done();
+        console.error(`spinscope sweep: ${line}`);
+      },
+      // One checkpoint, or one job at a time: in this process (no worker start-up); else worker processes.
+      analyzer: (async (request, callbacks) => {
+        if (jobs === 1 || request.models.length === 1) return inProcessAnalyzer()(request, callbacks);
+        const { JobSupervisor } = await import('../jobs/supervisor.ts');
+        const { createForkHost } = await import('../jobs/forkHost.ts');
+        pool.workers = Math.min(jobs, request.models.length);
+        pool.supervisor = new JobSupervisor({ host: createForkHost(), concurrency: pool.workers });
+        return supervisedAnalyzer(pool.supervisor, { concurrency: pool.workers })(request, callbacks);
+      }) satisfies CheckpointAnalyzer,
+    };
     try {
+      if (shard) {
+        const scratch = typeof values.scratch === 'string' ? values.scratch : null;
+        const done = await sweepShard(positionals, shard, { ...common, scratch });
+        progress.done();
+        const seconds = (performance.now() - started) / 1000;
+        if (values.json) console.log(JSON.stringify(done.manifest));
+        else {
+          console.log(
+            `shard ${shard.index}/${shard.count} of ${positionals.join(' ')}: ${summary(done.sweep.stats, seconds, pool.workers)}`,
+          );
+          console.log(`manifest: ${done.folder}/shard.json`);
+        }
+        return done.sweep.stats.failed > 0 ? 1 : 0;
+      }
       // Notes about the folders (a missing checkpoint, …) are the report's warnings.
       const resolved = resolveTargets(positionals);
       const outcome = await sweepTargets(resolved, {
-        settings,
+        ...common,
         window,
         cache: values['no-cache'] ? 'off' : values.recompute ? 'refresh' : 'use',
         curves: values.curves === true,
-        signal: controller.signal,
-        progress: (p) => progress.update(p.fraction, p.message, p.etaSeconds ?? undefined),
-        log: (line) => {
-          progress.done();
-          console.error(`spinscope sweep: ${line}`);
-        },
-        // One checkpoint, or one job at a time: in this process (no worker start-up); else worker processes.
-        analyzer: async (request, callbacks) => {
-          if (jobs === 1 || request.models.length === 1) return inProcessAnalyzer()(request, callbacks);
-          const { JobSupervisor } = await import('../jobs/supervisor.ts');
-          const { createForkHost } = await import('../jobs/forkHost.ts');
-          pool.workers = Math.min(jobs, request.models.length);
-          pool.supervisor = new JobSupervisor({ host: createForkHost(), concurrency: pool.workers });
-          return supervisedAnalyzer(pool.supervisor, { concurrency: pool.workers })(request, callbacks);
-        },
       });
       progress.done();
       const seconds = (performance.now() - started) / 1000;

@@ -48,6 +48,11 @@ export interface SweepOptions {
   log?(line: string): void;
   /** Spinscope version in the cache keys (default: this one's; tests change it). */
   version?: string;
+  /**
+   * Write each run's report to its cache folder as sweep.json (default true). A shard (shard.ts)
+   * sees only part of each run, so its partial reports must not replace the run's full one.
+   */
+  writeReports?: boolean;
 }
 
 export interface SweepStats {
@@ -200,7 +205,7 @@ export async function sweepTargets(
     ),
   );
   stats.failed = reports.reduce((n, r) => n + r.failures.length, 0);
-  if (mode !== 'off') {
+  if (mode !== 'off' && opts.writeReports !== false) {
     for (const r of reports) {
       const dir = resolved.targets.find((t) => t.dir === r.run.dir)!.cacheDir;
       if (unwritable.has(dir)) continue;
