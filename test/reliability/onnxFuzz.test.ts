@@ -15,8 +15,17 @@
  *
  * Part of the reliability suite (issue 9): its counts are rows of the suite's outcome table.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validateNetwork } from '../../src-main/core/network/network.ts';
@@ -238,32 +247,110 @@ describe('the mutators', () => {
   });
 });
 
-/** Mutated inputs kept as a regression corpus, each with the error it must give. */
+/**
+ * The regression corpus test/fixtures/onnx-bad (index.json): inputs the fuzzer found, and hand-built
+ * ones written by its generate.ts. Each model is read with baseDir = its own folder, so a case can
+ * carry external data beside it (`sideFiles`); a `symlink` case is completed here, in a temporary
+ * folder, because symbolic links cannot be committed portably.
+ */
 const BAD = resolve(REPO_ROOT, 'test/fixtures/onnx-bad');
+interface BadCase {
+  desc: string;
+  path: string;
+  errorContains?: string;
+  warningContains?: string;
+  sideFiles?: string[];
+  symlink?: { link: string; target: string };
+}
 const badIndex = JSON.parse(readFileSync(join(BAD, 'index.json'), 'utf8')) as {
-  cases: Record<string, { desc: string; path: string; errorContains: string }>;
+  cases: Record<string, BadCase>;
 };
 
+/** Every file below dir, relative to it, with '/' separators. */
+function filesBelow(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesBelow(join(dir, e.name)).map((f) => `${e.name}/${f}`) : [e.name],
+  );
+}
+
 describe('the regression corpus test/fixtures/onnx-bad', () => {
-  afterAll(() => corpusTally.save());
+  const tmp = mkdtempSync(join(tmpdir(), 'spinscope-onnx-bad-'));
+  afterAll(() => {
+    rmSync(tmp, { recursive: true, force: true });
+    corpusTally.save();
+  });
+
+  it('lists every file of the folder, and every file it lists exists', () => {
+    const listed = new Set(['index.json', 'generate.ts']);
+    for (const c of Object.values(badIndex.cases)) {
+      listed.add(c.path);
+      for (const f of c.sideFiles ?? []) listed.add(f);
+    }
+    expect(filesBelow(BAD).sort()).toEqual([...listed].sort());
+    for (const [name, c] of Object.entries(badIndex.cases)) {
+      // Exactly one expectation per case.
+      expect(c.errorContains === undefined, name).not.toBe(c.warningContains === undefined);
+    }
+  });
+
+  /** The model's bytes and folder; for a symlink case, a copy in tmp with the link made. */
+  function materialise(name: string, c: BadCase): { bytes: Uint8Array; baseDir: string } {
+    const model = join(BAD, c.path);
+    if (!c.symlink) return { bytes: new Uint8Array(readFileSync(model)), baseDir: dirname(model) };
+    // <tmp>/<name>/model/<model> and <tmp>/<name>/<target>; the link inside model/ leads to the target.
+    const root = join(tmp, name);
+    const dir = join(root, 'model');
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(model, join(dir, basename(model)));
+    copyFileSync(join(BAD, c.symlink.target), join(root, basename(c.symlink.target)));
+    symlinkSync(join(root, basename(c.symlink.target)), join(dir, c.symlink.link));
+    return { bytes: new Uint8Array(readFileSync(join(dir, basename(model)))), baseDir: dir };
+  }
+
   for (const [name, c] of Object.entries(badIndex.cases)) {
     it(`${name}: ${c.desc}`, () => {
       const source = `${name}.onnx`;
-      const bytes = new Uint8Array(readFileSync(join(BAD, c.path)));
+      const { bytes, baseDir } = materialise(name, c);
       let err: unknown = null;
+      let imp: ReturnType<typeof readOnnxModel> | null = null;
       try {
-        readOnnxModel(bytes, { source, baseDir: BAD });
+        imp = readOnnxModel(bytes, { source, baseDir });
       } catch (e) {
         err = e;
+      }
+      if (c.warningContains !== undefined) {
+        // A model that loads: a valid Network, and the warning that says what was ignored.
+        const warned = imp !== null && imp.warnings.some((w) => w.includes(c.warningContains!));
+        corpusTally.add(warned ? 'valid' : 'crash', `${name}: ${String(err ?? imp?.warnings)}`);
+        expect(err).toBeNull();
+        validateNetwork(imp!.network, source);
+        expect(imp!.warnings.join('\n')).toContain(c.warningContains);
+        return;
       }
       const clear =
         err instanceof OnnxError &&
         err.message.startsWith(`${source}: `) &&
-        err.message.includes(c.errorContains);
+        err.message.includes(c.errorContains!);
       corpusTally.add(clear ? 'clearError' : 'crash', `${name}: ${String(err)}`);
       expect(err).toBeInstanceOf(OnnxError);
       expect((err as Error).message.startsWith(`${source}: `)).toBe(true);
       expect((err as Error).message).toContain(c.errorContains);
     });
   }
+
+  it('the symbolic-link case reads fine when the link stays inside the model folder (only the escape is refused)', () => {
+    const [name, c] = Object.entries(badIndex.cases).find(([, x]) => x.symlink)!;
+    const dir = join(tmp, `${name}-inside`);
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(join(BAD, c.symlink!.target), join(dir, 'target.bin'));
+    symlinkSync(join(dir, 'target.bin'), join(dir, c.symlink!.link));
+    const imp = readOnnxModel(new Uint8Array(readFileSync(join(BAD, c.path))), {
+      source: 'inside.onnx',
+      baseDir: dir,
+    });
+    expect(imp.network.layers.map((l) => [l.inFeatures, l.outFeatures])).toEqual([
+      [4, 3],
+      [3, 2],
+    ]);
+  });
 });

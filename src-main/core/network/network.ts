@@ -91,7 +91,11 @@ export function validateNetwork(net: Network, source = 'network'): void {
     }
     if (layer.bias) {
       const b = firstNonFinite(layer.bias);
-      if (b >= 0) throw new NetworkError(`${name}: bias [${b}] is ${layer.bias[b]}`);
+      if (b >= 0) {
+        throw new NetworkError(
+          `${name}: bias [${b}] is ${layer.bias[b]}; biases become fields h_i when kept, and must be finite (was the model trained to divergence?)`,
+        );
+      }
     }
     width = layer.outFeatures;
   });

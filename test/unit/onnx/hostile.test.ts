@@ -603,3 +603,35 @@ describe('damaged graphs that ONNX forbids (found by the mutation fuzzer)', () =
     rejectsSpec({ ...base(), outputs: [{ name: '', shape: ['N', 2] }] }, 'graph output #1 has an empty name');
   });
 });
+
+describe('parts of the graph that cannot reach its output', () => {
+  it('load with a warning that names each ignored node (singular and plural), but not unused Constant nodes', () => {
+    const [fc1, relu1, fc2] = base().nodes;
+    const constant: NodeSpec = {
+      op: 'Constant',
+      name: 'unused_const',
+      inputs: [],
+      outputs: ['k'],
+      attrs: { value: { t: { dims: [1], values: [1] } } },
+    };
+    expect(read(buildModel(withNodes([fc1, relu1, fc2, constant]))).warnings).toEqual([]);
+    const one = read(
+      buildModel(withNodes([fc1, relu1, fc2, { op: 'Relu', name: 'lone', inputs: ['W1'], outputs: ['z'] }])),
+    );
+    expect(one.warnings).toEqual([
+      "node 'lone' (Relu) is not connected to the path from the input to the output and nothing reads its result: " +
+        'ignored (it is not part of the spin model)',
+    ]);
+    // The network is the one without the dead node.
+    expect(one.network).toEqual(read(buildModel(base())).network);
+    const six = Array.from({ length: 6 }, (_, k): NodeSpec => ({
+      op: 'Relu',
+      name: `d${k}`,
+      inputs: [k === 0 ? 'W1' : `z${k - 1}`],
+      outputs: [`z${k}`],
+    }));
+    expect(read(buildModel(withNodes([fc1, relu1, fc2, ...six]))).warnings[0]).toMatch(
+      /^node 'd0' \(Relu\), node 'd1' \(Relu\), node 'd2' \(Relu\), node 'd3' \(Relu\), 2 more are not connected/,
+    );
+  });
+});
