@@ -2,7 +2,7 @@
  * Eigenvalue densities ρ(λ) of the bond matrix J, one per checkpoint, on a log density axis
  * (science.md §5.4): the bulk and the tails/outliers that training grows are both visible only on
  * a log scale. Each histogram is drawn as a step outline at its bin edges; empty bins (density
- * below the one-eigenvalue floor) are gaps, since a log axis has no zero.
+ * below one eigenvalue's density in that bin) are gaps, since a log axis has no zero.
  */
 import type { EChartsOption } from 'echarts';
 import { axis, lineSeries, panelOption } from './cartesian.ts';
@@ -10,12 +10,19 @@ import type { SpectrumData } from './figureData.ts';
 import type { FigureStyle } from './style.ts';
 import { column, type FigureTable } from './table.ts';
 
-/** Bin centres (geometric on a log x axis) and the densities a log axis can show (null = gap). */
+/**
+ * Bin centres (geometric on a log x axis) and the densities a log axis can show (null = gap).
+ * `floor` is one eigenvalue's density in the narrowest bin (spectral/histogram.ts); in a bin w
+ * times wider one eigenvalue gives floor / w, so the threshold scales with the bin's width —
+ * log-spaced bins widen with λ, and a fixed floor would blank the whole tail.
+ */
 export function spectrumPoints(
   s: SpectrumData['series'][number],
   floor: number,
   logX: boolean,
 ): [number, number | null][] {
+  let narrowest = Infinity;
+  for (let i = 0; i < s.density.length; i++) narrowest = Math.min(narrowest, s.edges[i + 1] - s.edges[i]);
   const out: [number, number | null][] = [];
   for (let i = 0; i < s.density.length; i++) {
     const lo = s.edges[i];
@@ -23,7 +30,9 @@ export function spectrumPoints(
     if (logX && !(lo > 0)) continue;
     const x = logX ? Math.sqrt(lo * hi) : (lo + hi) / 2;
     const d = s.density[i];
-    out.push([x, d > 0 && d >= floor ? d : null]);
+    // 1 − 1e-9: one eigenvalue exactly at the threshold must survive rounding.
+    const threshold = (floor * narrowest * (1 - 1e-9)) / (hi - lo);
+    out.push([x, d > 0 && d >= threshold ? d : null]);
   }
   return out;
 }

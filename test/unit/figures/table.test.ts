@@ -60,3 +60,24 @@ describe('the CSV holds exactly the plotted values, units in the header', () => 
     expect(Number(cell?.[3])).toBe(tcAt(1000));
   });
 });
+
+describe('log-binned spectra keep every occupied bin', () => {
+  it('one eigenvalue per log-spaced bin is drawn in every bin, however wide (the floor scales with the width)', async () => {
+    const { histogram, logEdges } = await import('../../../src-main/core/spectral/histogram.ts');
+    const { spectrumPoints } = await import('../../../src-main/core/figures/spectrumFigure.ts');
+    const edges = logEdges(0.1, 100, 12);
+    // One value at each bin's geometric centre: every bin holds exactly one eigenvalue.
+    const values = edges.slice(0, -1).map((lo, i) => Math.sqrt(lo * edges[i + 1]));
+    const h = histogram(values, edges);
+    const points = spectrumPoints({ name: 'J', edges: h.edges, density: h.density }, h.floor, true);
+    expect(points).toHaveLength(12);
+    for (const [, d] of points) expect(d).not.toBeNull();
+    // An empty bin is still a gap.
+    const gapped = histogram(
+      values.filter((_, i) => i !== 5),
+      edges,
+    );
+    const g = spectrumPoints({ name: 'J', edges: gapped.edges, density: gapped.density }, gapped.floor, true);
+    expect(g.filter(([, d]) => d === null)).toHaveLength(1);
+  });
+});
