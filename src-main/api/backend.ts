@@ -4,7 +4,7 @@
  * and job updates pushed as events. Used by the Electron main process over IPC and by
  * `spinscope serve` over a WebSocket; both get the same dispatcher.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError, resolveConfig } from '../core/train/config.ts';
 import { RunError } from '../core/train/runFolder.ts';
@@ -18,6 +18,8 @@ import {
 } from '../core/project/project.ts';
 import { deleteRun, listRuns, newRunId, runDir, type RunSummary } from '../core/project/runs.ts';
 import { listModels, type ModelSummary } from '../core/project/models.ts';
+import { layerWeightHistograms } from '../core/network/weightHistograms.ts';
+import { readOnnxFile } from '../core/onnx/reader.ts';
 import { ProjectError } from '../core/project/problems.ts';
 import { acquireProjectLock, ProjectLockedError, type ProjectLock } from '../core/project/lock.ts';
 import { writeJsonAtomic } from '../core/project/atomic.ts';
@@ -34,17 +36,23 @@ import {
   type JobDto,
   type LambdaCurveDto,
   type ModelDto,
+  type MonteCarloDto,
   type PhaseDiagramDto,
   type ProjectDto,
   type RunDto,
   type SpectrumDto,
   type SpinscopeContract,
   type SweepReportDto,
+  type WeightHistogramsDto,
 } from './contract.ts';
 import {
   curveDto,
+  MONTECARLO_DEFAULT_SWEEPS,
+  montecarloFile,
+  monteCarloLadder,
   phaseDiagramFile,
   phaseGrid,
+  replicaTcOfModel,
   spectrumFile,
   spectrumSteps,
   sweepCacheCurve,
@@ -107,6 +115,8 @@ export function createBackend(opts: BackendOptions): Backend {
   };
   /** What each job works on (by job id). */
   const targets = new Map<string, JobDto['target']>();
+  /** The upload folder of each import job started by models.upload, removed when the job ends. */
+  const uploadFolders = new Map<string, string>();
 
   const project = (): string => {
     if (!current) throw new ApiError('conflict', 'no project is open: create or open one first');
@@ -183,6 +193,16 @@ export function createBackend(opts: BackendOptions): Backend {
     accuracy: m.evaluation?.accuracy ?? null,
     warnings: m.error ? [m.error, ...m.warnings] : m.warnings,
     importedAt: m.imported ?? '',
+    name: m.name,
+    exists: m.exists,
+    biases: m.biases,
+    spins: m.spins,
+    couplings: m.couplings,
+    output: m.output ?? 'none',
+    evaluation: m.evaluation,
+    layerSources: m.layerSources,
+    opset: m.opset,
+    producer: m.producer,
   });
 
   const projectDto = (p: ProjectInfo): ProjectDto => ({
@@ -210,6 +230,17 @@ export function createBackend(opts: BackendOptions): Backend {
   };
 
   const analysisDir = (): string => join(project(), 'analyses');
+
+  const findModel = (modelId: string): ModelSummary => {
+    const m = listModels(project()).find((x) => x.id === modelId);
+    if (!m) throw new ApiError('not-found', `no model '${modelId}' in this project`);
+    return m;
+  };
+  const modelFile = (m: ModelSummary): string => {
+    if (!m.exists)
+      throw new ApiError('not-found', `${join(project(), m.file)} is missing: import the model again`);
+    return join(project(), m.file);
+  };
 
   const checkpointOf = (run: RunSummary, step: number): string => {
     const c = run.checkpoints.find((x) => x.step === step);
@@ -240,6 +271,22 @@ export function createBackend(opts: BackendOptions): Backend {
     }
   };
 
+  /** λ_min(T) of a checkpoint: the sweep cache when current, else the newest analysis of it; null if neither. */
+  const curveOf = (run: RunSummary, step: number): LambdaCurveDto | null => {
+    const c = run.checkpoints.find((x) => x.step === step);
+    const cached = c?.exists ? sweepCacheCurve(project(), run.id, step, join(project(), c.file)) : null;
+    if (cached) return cached;
+    const all = existsSync(analysisDir()) ? readdirSync(analysisDir()) : [];
+    for (const id of all.filter(isValidId).sort().reverse()) {
+      const a = readAnalysis(id);
+      const curve = (a?.report.tap as { curve?: unknown } | undefined)?.curve;
+      if (a && 'runId' in a.target && a.target.runId === run.id && a.target.step === step && curve) {
+        return curveDto(run.id, step, a.report as unknown as AnalysisReport, 'analysis');
+      }
+    }
+    return null;
+  };
+
   const openDir = async (dir: string, create = false): Promise<ProjectDto> => {
     const abs = resolve(dir);
     const info = create && !existsSync(join(abs, 'spinscope.json')) ? createProject(abs) : openProject(abs);
@@ -254,6 +301,11 @@ export function createBackend(opts: BackendOptions): Backend {
     queueMicrotask(() => {
       opts.emit({ event: EVENTS.jobUpdate, payload: jobDto(j) });
       if (j.status === 'completed' || j.status === 'failed' || j.status === 'cancelled') {
+        const folder = uploadFolders.get(j.id);
+        if (folder) {
+          uploadFolders.delete(j.id);
+          rmSync(folder, { recursive: true, force: true });
+        }
         opts.emit({ event: EVENTS.projectChanged, payload: { reason: `job ${j.id} ${j.status}` } });
       }
     });
@@ -375,21 +427,8 @@ export function createBackend(opts: BackendOptions): Backend {
       return null;
     },
 
-    'checkpoints.curve': async ({ runId, step }): Promise<LambdaCurveDto | null> => {
-      const run = findRun(runId);
-      const c = run.checkpoints.find((x) => x.step === step);
-      const cached = c?.exists ? sweepCacheCurve(project(), runId, step, join(project(), c.file)) : null;
-      if (cached) return cached;
-      const all = existsSync(analysisDir()) ? readdirSync(analysisDir()) : [];
-      for (const id of all.filter(isValidId).sort().reverse()) {
-        const a = readAnalysis(id);
-        const curve = (a?.report.tap as { curve?: unknown } | undefined)?.curve;
-        if (a && 'runId' in a.target && a.target.runId === runId && a.target.step === step && curve) {
-          return curveDto(runId, step, a.report as unknown as AnalysisReport, 'analysis');
-        }
-      }
-      return null;
-    },
+    'checkpoints.curve': async ({ runId, step }): Promise<LambdaCurveDto | null> =>
+      curveOf(findRun(runId), step),
     'spectra.get': async ({ runId, step }): Promise<SpectrumDto | null> => {
       findRun(runId);
       const report = readJsonFile<SpectrumDto['report']>(spectrumFile(project(), runId, step));
@@ -418,7 +457,14 @@ export function createBackend(opts: BackendOptions): Backend {
       const diagram = readJsonFile<PhaseDiagramDto['diagram']>(phaseDiagramFile(project(), runId));
       return diagram ? { runId, diagram } : null;
     },
-    'phaseDiagrams.start': async ({ runId, temperatures, temperatureCount, maxCheckpoints, starts }) => {
+    'phaseDiagrams.start': async ({
+      runId,
+      temperatures,
+      temperatureCount,
+      maxCheckpoints,
+      starts,
+      valleys,
+    }) => {
       const run = findRun(runId);
       const existing = run.checkpoints.filter((c) => c.exists).map((c) => c.step);
       if (existing.length === 0) throw new ApiError('not-found', `run '${runId}' has no checkpoint files`);
@@ -439,9 +485,45 @@ export function createBackend(opts: BackendOptions): Backend {
         checkpoints: steps.map((step) => ({ step, model: checkpointOf(run, step) })),
         temperatures: grid,
         out: phaseDiagramFile(project(), runId),
+        ...(valleys === true ? { valleys: true } : {}),
         ...(starts !== undefined ? { options: { starts } } : {}),
       };
       return submit('tap', params, `phase diagram ${runId}`, { runId });
+    },
+    'montecarlo.get': async ({ runId, step }): Promise<MonteCarloDto | null> => {
+      findRun(runId);
+      const report = readJsonFile<MonteCarloDto['report']>(montecarloFile(project(), runId, step));
+      return report ? { runId, step, report } : null;
+    },
+    'montecarlo.start': async ({ runId, step, options = {} }) => {
+      const run = findRun(runId);
+      const model = checkpointOf(run, step);
+      let { tMin, tMax } = options;
+      if (tMin === undefined || tMax === undefined) {
+        // The ladder brackets the checkpoint's T_c: TAP's when the sweep or an analysis has it,
+        // else the replica T_c of its weights (science.md §2), which a glass's TAP T_c is close to.
+        const tc = curveOf(run, step)?.tc ?? (await replicaTcOfModel(model));
+        const ladder = monteCarloLadder(tc);
+        tMin ??= Math.min(ladder.tMin, tMax ?? Infinity);
+        tMax ??= Math.max(ladder.tMax, tMin);
+        if (!(tMax > tMin)) {
+          throw new ApiError(
+            'bad-request',
+            `the ladder needs tMax above tMin; got tMin = ${tMin}, tMax = ${tMax} (the checkpoint's T_c is ${tc.toPrecision(4)})`,
+          );
+        }
+      }
+      const params = {
+        model,
+        out: montecarloFile(project(), runId, step),
+        tMin,
+        tMax,
+        temperatures: options.temperatures ?? 16,
+        sweeps: options.sweeps ?? MONTECARLO_DEFAULT_SWEEPS,
+        seed: options.seed ?? 0,
+        update: options.update ?? 'metropolis',
+      };
+      return submit('montecarlo', params, `Monte Carlo ${runId} step ${step}`, { runId, checkpoint: step });
     },
 
     'figures.export': async ({ spec, name }) => {
@@ -455,7 +537,60 @@ export function createBackend(opts: BackendOptions): Backend {
       if (!existsSync(abs)) throw new ApiError('not-found', `${abs} does not exist`);
       return submit('import', { project: project(), path: abs }, `import ${abs}`, null);
     },
+    'models.upload': async ({ uploadId, name, offset, total, data }) => {
+      // Hidden under models/ (listings skip dot folders), so the bytes stay inside the project.
+      const folder = join(project(), 'models', `.upload-${uploadId}`);
+      const file = join(folder, name);
+      if (offset === 0) {
+        rmSync(folder, { recursive: true, force: true });
+        mkdirSync(folder, { recursive: true });
+      }
+      const size = existsSync(file) ? statSync(file).size : 0;
+      if (offset !== size) {
+        throw new ApiError(
+          'conflict',
+          `upload ${uploadId}: the next chunk starts at byte ${size}, not ${offset}; start the upload again`,
+        );
+      }
+      const bytes = Buffer.from(data, 'base64');
+      const received = offset + bytes.length;
+      if (received > total)
+        throw new ApiError(
+          'bad-request',
+          `upload ${uploadId}: ${received} bytes, more than the ${total} announced`,
+        );
+      appendFileSync(file, bytes);
+      if (received < total) return { received, job: null };
+      const stem = name.replace(/\.onnx$/i, '') || name;
+      const job = submit(
+        'import',
+        { project: project(), path: file, name: stem, source: `uploaded ${name}` },
+        `import ${name}`,
+        null,
+      );
+      uploadFolders.set(job.id, folder);
+      return { received, job };
+    },
     'models.list': async () => listModels(project()).map(modelDto),
+    'models.analysis': async ({ modelId }) => {
+      findModel(modelId);
+      const all = existsSync(analysisDir()) ? readdirSync(analysisDir()) : [];
+      for (const id of all.filter(isValidId).sort().reverse()) {
+        const a = readAnalysis(id);
+        if (a && 'modelId' in a.target && a.target.modelId === modelId) return a;
+      }
+      return null;
+    },
+    'weights.histograms': async ({ target, bins }): Promise<WeightHistogramsDto> => {
+      const file =
+        'runId' in target
+          ? checkpointOf(findRun(target.runId), target.step)
+          : modelFile(findModel(target.modelId));
+      // Reading and binning is linear in the weights (measured ≈ 26 ms for 784-512³-10, ≈ 75 ms for
+      // 784-1024³-10): light enough to answer here, and only the counts (≈ 7 kB) cross the transport.
+      const { network } = await readOnnxFile(file);
+      return { target, layers: layerWeightHistograms(network, bins ?? 60) };
+    },
 
     'analyses.start': async ({ target }) => {
       let model: string;

@@ -61,6 +61,26 @@ export interface ModelDto {
   accuracy: number | null;
   warnings: string[];
   importedAt: string;
+  /** Display name of the import (the file's, or its folder's for model.onnx). */
+  name: string;
+  /** Whether model.onnx is still in the model folder. */
+  exists: boolean;
+  /** Whether any dense layer has a bias (biases are dropped from the spin model: science.md §1). */
+  biases: boolean;
+  spins: number;
+  couplings: number;
+  /** What the last node applies to the output layer: 'none', 'softmax' or 'logSoftmax'. */
+  output: string;
+  /**
+   * onnxruntime's MNIST test accuracy on `samples` images, and `consistency`: the largest |difference|
+   * between onnxruntime's outputs and Spinscope's own forward pass (null if not finite). Null when not
+   * evaluated (the warnings say why).
+   */
+  evaluation: { accuracy: number; samples: number; consistency: number | null } | null;
+  /** Per dense layer, as the ONNX reader found it: the node, and how the file stored its weight. */
+  layerSources: { node: string; stored: '[in, out]' | '[out, in]' }[];
+  opset: number;
+  producer: string;
 }
 
 export interface ProjectDto {
@@ -120,7 +140,15 @@ export interface AnalysisReportDto {
   schema: string;
   model: { layers: number[]; spins: number; couplings: number };
   replica: { C: number[]; tc: number };
-  tap: { tc: number; phase: string; minLambda: number };
+  tap: {
+    tc: number;
+    phase: string;
+    minLambda: number;
+    /** T of the minimum of λ_min, and λ_min(T) on temperatures T increasing (analyze --curve). */
+    argminT?: number;
+    curve?: { T: number[]; lambda: number[] };
+    [extra: string]: unknown;
+  };
   spectrum: { top: number[] };
   [extra: string]: unknown;
 }
@@ -249,6 +277,16 @@ export interface PhaseCellDto {
   converged: number;
   dominantShare: number;
   clusters: { size: number; paramagnet: boolean; physical: boolean; q: number; [extra: string]: unknown }[];
+  /** Monte Carlo valleys at this cell (core/montecarlo/valleys.ts), when the diagram was asked for them. */
+  valleys?: {
+    copies: number;
+    /** Largest first; `paramagnetic` copies (average ≈ 0) are in none. */
+    valleys: { size: number; [extra: string]: unknown }[];
+    paramagnetic: number;
+    largestShare: number;
+    verdict: 'glass' | 'hiddenOrder' | 'paramagnet';
+    [extra: string]: unknown;
+  };
   [extra: string]: unknown;
 }
 
@@ -275,6 +313,102 @@ export interface PhaseDiagramDto {
   };
 }
 
+/** A value with its statistical error (one standard deviation); `tau`: integrated autocorrelation time in sweeps. */
+export interface EstimateDto {
+  value: number;
+  error: number;
+  tau?: number;
+}
+
+/** Observables at one temperature of the Monte Carlo ladder (core/montecarlo/observables.ts). */
+export interface MonteCarloTemperatureDto {
+  /** Temperature T (β = 1/T alongside). */
+  T: number;
+  beta: number;
+  energyPerSpin: EstimateDto;
+  specificHeat: EstimateDto;
+  /** m = v·σ/√N on the top eigenvector v of J: ⟨|m|⟩, ⟨m²⟩, χ = βN(⟨m²⟩ − ⟨|m|⟩²), Binder g_m. */
+  projection: { abs: EstimateDto; squared: EstimateDto; susceptibility: EstimateDto; binder: EstimateDto };
+  /** Replica overlap q = σᵃ·σᵇ/N: ⟨|q|⟩, ⟨q²⟩, Binder g_q, χ_SG. */
+  overlap: {
+    abs: EstimateDto;
+    squared: EstimateDto;
+    binder: EstimateDto;
+    spinGlassSusceptibility: EstimateDto;
+  };
+  /** P(q) as a density over the report's overlap bins. */
+  overlapDensity: number[];
+  flipRate: number;
+  [extra: string]: unknown;
+}
+
+/** The T_c of a response-function peak (core/montecarlo/criticalPoint.ts). */
+export interface PeakDto {
+  T: number;
+  value: number;
+  /** The peak is at an end of the ladder: T_c may lie outside it. */
+  atEdge: boolean;
+}
+
+/** A checkpoint's Monte Carlo report (`spinscope.montecarlo/1`, the `montecarlo` job). */
+export interface MonteCarloDto {
+  runId: string;
+  step: number;
+  report: {
+    schema: string;
+    model: { layers: number[]; spins: number; couplings: number };
+    settings: {
+      tMin: number;
+      tMax: number;
+      temperatures: number;
+      sweeps: number;
+      thermalize: number;
+      seed: number;
+      update: string;
+      overlapBins: { min: number; max: number; count: number };
+      [extra: string]: unknown;
+    };
+    topEigenvalue: number | null;
+    /** Ascending T. */
+    temperatures: MonteCarloTemperatureDto[];
+    /** Swap acceptance between neighbouring temperatures. */
+    swaps: { T: [number, number]; acceptance: number }[];
+    tc: {
+      /** The Monte Carlo estimate (projection-susceptibility peak; null when at a ladder end). */
+      estimate: number | null;
+      projectionSusceptibilityPeak: PeakDto | null;
+      specificHeatPeak: PeakDto | null;
+      tap: { tc: number; phase: string } | null;
+      replica: number | null;
+      [extra: string]: unknown;
+    };
+    warnings: string[];
+    [extra: string]: unknown;
+  };
+}
+
+/** The weights of one matrix W^(k), binned: counts sum to `count` = in × out. */
+export interface LayerWeightsDto {
+  /** k = 1..L: W^(k) couples layer k−1 to layer k. */
+  layer: number;
+  /** [in, out] = [N_{k−1}, N_k]. */
+  shape: [number, number];
+  count: number;
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+  /** Bin edges (edges.length = counts.length + 1), equal widths from min to max. */
+  edges: number[];
+  counts: number[];
+}
+
+/** Per-layer weight histograms of a checkpoint or an imported model (weights.histograms). */
+export interface WeightHistogramsDto {
+  target: { runId: string; step: number } | { modelId: string };
+  layers: LayerWeightsDto[];
+}
+
 export interface AppInfoDto {
   product: 'Spinscope';
   version: string;
@@ -283,6 +417,13 @@ export interface AppInfoDto {
 }
 
 // ── Argument schemas ────────────────────────────────────────────────────────────────────────────
+
+/**
+ * models.upload: raw bytes per chunk (base64 makes them 4/3 larger, under serve's 4 MiB message
+ * limit) and the largest file accepted (the ONNX reader's own limit is 2 GiB).
+ */
+export const UPLOAD_CHUNK_BYTES = 2 * 1024 * 1024;
+export const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
 
 /** Folder paths: absolute or relative to the backend's working folder; bounded, no NUL. */
 const path = z
@@ -359,6 +500,45 @@ export const contract = {
         temperatureCount: z.number().int().min(2).max(200).optional(),
         maxCheckpoints: z.number().int().min(1).max(1000).optional(),
         starts: z.number().int().min(2).max(10_000).optional(),
+        /** Also count the glass valleys by Monte Carlo in every cell below T_c (the `tap` job's `valleys`). */
+        valleys: z.boolean().optional(),
+      })
+      .strict(),
+  ),
+  /** The Monte Carlo report of a checkpoint, if montecarlo.start computed it. */
+  'montecarlo.get': method<MonteCarloDto | null>()(
+    z.object({ runId: id, step: z.number().int().nonnegative() }).strict(),
+  ),
+  /**
+   * Starts a `montecarlo` job (parallel tempering) on a checkpoint. Defaults: a ladder of 16
+   * temperatures T from 0.5 to 2 × the checkpoint's T_c (TAP, from the sweep or an analysis; else
+   * the replica T_c of its weights), 4000 measured sweeps (runAnalyses.ts), seed 0, Metropolis. The
+   * report goes to analyses/montecarlo-<run>/step-NNNNNN.json.
+   */
+  'montecarlo.start': method<JobDto>()(
+    z
+      .object({
+        runId: id,
+        step: z.number().int().nonnegative(),
+        options: z
+          .object({
+            tMin: z.number().finite().positive().optional(),
+            tMax: z.number().finite().positive().optional(),
+            temperatures: z.number().int().min(2).max(256).optional(),
+            sweeps: z.number().int().min(40).max(10_000_000).optional(),
+            seed: z
+              .number()
+              .int()
+              .nonnegative()
+              .max(2 ** 32 - 1)
+              .optional(),
+            update: z.enum(['metropolis', 'heatbath']).optional(),
+          })
+          .strict()
+          .refine((o) => o.tMin === undefined || o.tMax === undefined || o.tMax > o.tMin, {
+            message: 'tMax must be above tMin',
+          })
+          .optional(),
       })
       .strict(),
   ),
@@ -377,7 +557,47 @@ export const contract = {
   ),
 
   'models.import': method<JobDto>()(z.object({ path }).strict()),
+  /**
+   * Uploads an ONNX file chunk by chunk, in order (a browser page on `spinscope serve` cannot name a
+   * path on the user's machine); the chunk that completes `total` bytes starts its import job.
+   * Offset 0 starts the upload `uploadId` afresh.
+   */
+  'models.upload': method<{ received: number; job: JobDto | null }>()(
+    z
+      .object({
+        uploadId: id,
+        name: z
+          .string()
+          .min(1)
+          .max(200)
+          .refine((s) => !/[/\\\0]/.test(s) && s !== '.' && s !== '..', 'a file name without folders'),
+        offset: z.number().int().nonnegative(),
+        total: z.number().int().positive().max(MAX_UPLOAD_BYTES),
+        data: z
+          .string()
+          .max(Math.ceil(UPLOAD_CHUNK_BYTES / 3) * 4)
+          .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64'),
+      })
+      .strict(),
+  ),
   'models.list': method<ModelDto[]>()(none),
+  /** The newest finished analysis of an imported model (analyses.start on it), or null. */
+  'models.analysis': method<AnalysisDto | null>()(z.object({ modelId: id }).strict()),
+  /**
+   * Histograms of the weights of every matrix W^(k) of a checkpoint or an imported model, binned in
+   * the backend from its ONNX file (`bins` per layer, default 60): counts, not raw weights.
+   */
+  'weights.histograms': method<WeightHistogramsDto>()(
+    z
+      .object({
+        target: z.union([
+          z.object({ runId: id, step: z.number().int().nonnegative() }).strict(),
+          z.object({ modelId: id }).strict(),
+        ]),
+        bins: z.number().int().min(2).max(1000).optional(),
+      })
+      .strict(),
+  ),
 
   'analyses.start': method<JobDto>()(
     z

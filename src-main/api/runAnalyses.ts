@@ -6,6 +6,7 @@
  *   analyses/<id>/report.json                            an analysis of one checkpoint (analyses.start)
  *   analyses/spectrum-<run>/step-000123.json             the spectrum report of a checkpoint (spectra.start)
  *   analyses/phase-<run>/diagram.json                    the run's phase diagram over (checkpoint, T) (`tap` job)
+ *   analyses/montecarlo-<run>/step-000123.json           the Monte Carlo report of a checkpoint (montecarlo.start)
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -90,4 +91,41 @@ export function sweepCacheCurve(
 export function phaseGrid(tcs: readonly number[], count: number): number[] {
   const top = 1.5 * Math.max(...tcs);
   return Array.from({ length: count }, (_, i) => (top * (count - i)) / count);
+}
+
+export function montecarloFile(project: string, runId: string, step: number): string {
+  return join(project, 'analyses', `montecarlo-${runId}`, `${entryName(step)}.json`);
+}
+
+/**
+ * Measured sweeps of the workbench's "Monte Carlo check" (after as many / 2 for thermalization):
+ * 16 temperatures × 2 replicas of a random 784-128³-10 take 8.4 s on one core (27 M spin
+ * updates/s, measured with `spinscope montecarlo`, no warning), and the integrated autocorrelation
+ * times there stay below ~5 sweeps away from T_c, so 20 jackknife blocks of 200 sweeps are many τ long.
+ */
+export const MONTECARLO_DEFAULT_SWEEPS = 4000;
+
+/**
+ * The default temperature ladder around a checkpoint's T_c: from 0.5 T_c (deep in the ordered or
+ * glass phase) to 2 T_c (paramagnet), so the susceptibility and specific-heat peaks fall inside it.
+ */
+export function monteCarloLadder(tc: number): { tMin: number; tMax: number } {
+  return { tMin: 0.5 * tc, tMax: 2 * tc };
+}
+
+/**
+ * The replica (layered SK) T_c of the ONNX model at `file` (science.md §2, C_k measured from its
+ * weights): the scale of the ladder when the checkpoint has no TAP T_c yet. One pass over the
+ * weights — milliseconds, not numerical work the main process should hand to a worker.
+ */
+export async function replicaTcOfModel(file: string): Promise<number> {
+  const { readOnnxFile } = await import('../core/onnx/reader.ts');
+  const { BondMatrix } = await import('../core/spin/bondMatrix.ts');
+  const { couplingStrengths, replicaCriticalTemperature } = await import('../core/spin/replica.ts');
+  const { layerWidths } = await import('../core/network/network.ts');
+  const { network } = await readOnnxFile(file);
+  return replicaCriticalTemperature(
+    layerWidths(network),
+    couplingStrengths(BondMatrix.fromNetwork(network, 'js')),
+  );
 }

@@ -1,10 +1,11 @@
 /**
  * The preload exposes one object to the renderer (never raw ipcRenderer): a named async function
  * per contract method (`spinscope.api['projects.open']({dir})`), a generic `invoke(method, args)`
- * restricted to the same methods, and subscriptions to server events and menu commands.
+ * restricted to the same methods, subscriptions to server events and menu commands, and the path of
+ * a file dropped on the page (Electron no longer puts it on File; the import view needs it).
  * Bundled as CommonJS (sandboxed preloads cannot load ES modules).
  */
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { METHOD_NAMES } from '../api/methods.ts';
 
 const API_CHANNEL = 'spinscope:api';
@@ -41,4 +42,5 @@ contextBridge.exposeInMainWorld('spinscope', {
   invoke,
   onEvent: (listener: (e: unknown) => void) => subscribe(EVENT_CHANNEL, listener),
   onMenu: (listener: (e: unknown) => void) => subscribe(MENU_CHANNEL, listener),
+  pathForFile: (file: File): string => webUtils.getPathForFile(file),
 });

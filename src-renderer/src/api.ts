@@ -28,6 +28,8 @@ export interface PreloadBridge {
   onEvent(listener: (e: ApiEvent) => void): () => void;
   /** Commands of the native menu (see menuCommands.ts); absent in served mode. */
   onMenu?(listener: (e: unknown) => void): () => void;
+  /** Where a dropped file lives on disk (desktop app only). */
+  pathForFile?(file: File): string;
 }
 
 function isPreloadBridge(x: unknown): x is PreloadBridge {
@@ -60,6 +62,16 @@ export function transportForWindow(
 export function menuEventsOf(win: object): ((listener: (e: unknown) => void) => () => void) | null {
   const bridge = (win as { spinscope?: unknown }).spinscope;
   return isPreloadBridge(bridge) && typeof bridge.onMenu === 'function' ? bridge.onMenu.bind(bridge) : null;
+}
+
+/**
+ * The path of a file dropped on the page: the desktop app's preload knows it; a browser never tells
+ * a page where a file lives, so in served mode it is null (the path has to be typed).
+ */
+export function droppedFilePath(win: object, file: File): string | null {
+  const bridge = (win as { spinscope?: unknown }).spinscope;
+  if (!isPreloadBridge(bridge) || typeof bridge.pathForFile !== 'function') return null;
+  return bridge.pathForFile(file) || null;
 }
 
 export function createApi(transport: Transport): SpinscopeApi {

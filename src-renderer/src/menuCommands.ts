@@ -1,31 +1,52 @@
 /**
- * The desktop app's native menu: the main process asks for a path with a native dialog and sends
- * the command here (src-main/app/menuActions.ts, through the preload's onMenu); the renderer then
- * does what the Start panel's buttons do, so both routes share the stores and the error banner.
+ * The workbench's commands that do not belong to one panel: the desktop app's native menu (the
+ * main process asks for a path with a native dialog and sends the command here through the
+ * preload's onMenu, src-main/app/menuActions.ts) and the keyboard shortcuts of shortcuts.ts (the
+ * same commands without a path). The renderer then does what the panels' buttons do, so every
+ * route shares the stores and the error banner.
  */
-import { useApi } from './api.ts';
+import { nextTick } from 'vue';
+import { chartToExport } from './charts/registry.ts';
+import { matchShortcut, type ShortcutAction } from './shortcuts.ts';
 import { useErrorsStore } from './stores/errors.ts';
-import { useJobsStore } from './stores/jobs.ts';
+import { useModelsStore } from './stores/models.ts';
 import { useProjectStore } from './stores/project.ts';
+import { useViewStore } from './stores/view.ts';
 
 export type MenuCommand =
-  | { action: 'new-project' | 'open-project' | 'import-onnx' | 'export-figure'; path: string }
-  | { action: 'close-project' };
+  | { action: 'new-project' | 'open-project'; path: string }
+  /** With a path: import that file / save the chart there; without: open the import view / save as a download. */
+  | { action: 'import-onnx' | 'export-figure'; path?: string }
+  | { action: 'close-project' | 'new-run' | 'compare' | 'shortcuts' };
+
+const PATHLESS = new Set(['close-project', 'new-run', 'compare', 'shortcuts']);
 
 export function isMenuCommand(x: unknown): x is MenuCommand {
   const c = x as { action?: unknown; path?: unknown } | null;
-  if (c?.action === 'close-project') return true;
-  return (
-    typeof c?.path === 'string' &&
-    (c.action === 'new-project' ||
-      c.action === 'open-project' ||
-      c.action === 'import-onnx' ||
-      c.action === 'export-figure')
-  );
+  if (typeof c?.action !== 'string') return false;
+  if (PATHLESS.has(c.action)) return true;
+  if (c.action === 'import-onnx' || c.action === 'export-figure')
+    return c.path === undefined || typeof c.path === 'string';
+  return typeof c.path === 'string' && (c.action === 'new-project' || c.action === 'open-project');
+}
+
+/** The command a shortcut runs. */
+export function shortcutCommand(action: ShortcutAction): MenuCommand {
+  return action === 'help' ? { action: 'shortcuts' } : { action };
+}
+
+/** "/home/me/figs/tc.png" → "tc.png" (either separator). */
+function fileNameOf(path: string): string {
+  return path.split(/[\\/]/).at(-1) ?? path;
+}
+
+async function focusById(id: string): Promise<void> {
+  await nextTick();
+  document.getElementById(id)?.focus();
 }
 
 /**
- * Runs one menu command. Call with Pinia active (inside the app's context): it uses the stores.
+ * Runs one command. Call with Pinia active (inside the app's context): it uses the stores.
  * Anything that fails is shown in the banner.
  */
 export async function runMenuCommand(command: unknown): Promise<void> {
@@ -43,14 +64,47 @@ export async function runMenuCommand(command: unknown): Promise<void> {
       await project.close();
       return;
     case 'import-onnx': {
-      const api = useApi();
-      const jobs = useJobsStore();
-      const job = await errors.attempt('Import ONNX', () => api['models.import']({ path: command.path }));
-      if (job) jobs.fromReply(job);
+      if (!project.current) {
+        errors.report('Import ONNX', new Error('no project is open: create or open one first'));
+        return;
+      }
+      useViewStore().open('import');
+      if (command.path !== undefined) await useModelsStore().importFile(command.path);
+      else await focusById('import-path');
       return;
     }
-    case 'export-figure':
-      errors.report('Export figure', new Error('this version of the workbench has no figures to export yet'));
+    case 'export-figure': {
+      const chart = chartToExport();
+      if (!chart) {
+        errors.report('Export figure', new Error('no chart on screen: open a view with a chart first'));
+        return;
+      }
+      const name = command.path === undefined ? undefined : fileNameOf(command.path);
+      if (name?.toLowerCase().endsWith('.png')) chart.exportPng(name);
+      else chart.exportSvg(name);
+      return;
+    }
+    case 'new-run':
+      if (project.current) await focusById('run-arch');
+      return;
+    case 'compare':
+      if (project.current) useViewStore().open('compare');
+      return;
+    case 'shortcuts':
+      useViewStore().toggleShortcuts();
       return;
   }
+}
+
+/**
+ * The page's keydown listener: runs the shortcut's command and keeps the browser from acting on
+ * the key too. Returns the command run, if any.
+ */
+export function onShortcutKey(e: KeyboardEvent, mac: boolean, nativeMenu = false): MenuCommand | null {
+  const action = matchShortcut(e, mac, nativeMenu);
+  if (!action) return null;
+  e.preventDefault();
+  const command = shortcutCommand(action);
+  void runMenuCommand(command);
+  return command;
 }

@@ -5,7 +5,11 @@
  * end, and reads the first run's checkpoints. Then the scientific views of the first run: its sweep
  * and T_c(t) with the power-law fit (the exponent shown is checked against core/sweep's fit of the
  * sweep report on disk, also after moving the fit window), a checkpoint's λ_min(T), spectrum and
- * layer table, the phase diagram and a click through to a checkpoint, and figure export.
+ * layer table, the phase diagram and a click through to a checkpoint, figure export, and a
+ * checkpoint's Monte Carlo check (its T_c shown as in the report the job wrote). Then the import of
+ * a PyTorch export (its report against the import record on disk and the fixture's reference T_c;
+ * an unsupported graph explained) and the comparison of two checkpoints (T_c and B − A against
+ * the sweep report) and of a checkpoint with the imported model.
  * Screenshots go to test/e2e/artifacts/.
  *
  * Needs `npm run build` first (out/renderer) and /usr/bin/chromium (`apt-get install chromium`).
@@ -19,7 +23,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SweepReportDto } from '../../src-main/api/contract.ts';
+import type { MonteCarloDto, SweepReportDto } from '../../src-main/api/contract.ts';
 import { fitPowerLaw } from '../../src-main/core/sweep/powerLaw.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -362,6 +366,43 @@ describe('the workbench served by spinscope serve', () => {
     await screenshot('12-spectrum-evolution');
   });
 
+  it("runs a checkpoint's Monte Carlo check and shows its charts and T_c next to TAP's", async () => {
+    await byTestId('tab-checkpoints').click();
+    const last = byTestId('checkpoint-row').last();
+    const step = Number(await last.getAttribute('data-step'));
+    await byTestId('checkpoint-select', last).click();
+    await expect.poll(() => byTestId('detail-step').textContent()).toBe(String(step));
+    await byTestId('montecarlo-start').click();
+    await byTestId('montecarlo-tc').waitFor({ timeout: RUN_TIMEOUT });
+    const file = join(
+      projectDir,
+      'analyses',
+      `montecarlo-${firstRunId}`,
+      `step-${String(step).padStart(6, '0')}.json`,
+    );
+    const report = JSON.parse(readFileSync(file, 'utf8')) as MonteCarloDto['report'];
+    // The default ladder: 16 temperatures from 0.5 to 2 × the TAP T_c of the sweep.
+    const sweep = JSON.parse(
+      readFileSync(join(projectDir, 'analyses', `sweep-${firstRunId}`, 'sweep.json'), 'utf8'),
+    ) as SweepReportDto;
+    const tc = sweep.checkpoints.find((c) => c.step === step)!.tc;
+    expect(report.settings).toMatchObject({ temperatures: 16, tMin: 0.5 * tc, tMax: 2 * tc });
+    const shownTc = ((await byTestId('montecarlo-tc').textContent()) ?? '').trim();
+    if (report.tc.estimate === null) expect(shownTc).toMatch(/^—/);
+    else expect(shownTc).toBe(report.tc.estimate.toPrecision(4));
+    expect(((await byTestId('montecarlo-tap-tc').textContent()) ?? '').trim()).toBe(
+      `${report.tc.tap!.tc.toPrecision(4)} (${report.tc.tap!.phase})`,
+    );
+    // Four observables against T, P(q) and the swap acceptance, each drawn as an SVG chart.
+    const charts = page.locator('[data-testid="montecarlo"] [data-testid="chart-panel"]');
+    expect(await charts.count()).toBe(6);
+    await expect
+      .poll(() => charts.evaluateAll((els) => els.every((e) => e.querySelector('svg') !== null)))
+      .toBe(true);
+    await byTestId('montecarlo').scrollIntoViewIfNeeded();
+    await screenshot('13-montecarlo-check');
+  });
+
   it('follows the OS into the dark theme, charts included', async () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await byTestId('tab-dashboard').click();
@@ -373,8 +414,122 @@ describe('the workbench served by spinscope serve', () => {
     await expect
       .poll(() => byTestId('chart-panel').nth(1).locator('svg > rect').first().getAttribute('fill'))
       .toBe('#161b22');
-    await screenshot('13-dark-dashboard');
+    await screenshot('14-dark-dashboard');
     await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('imports a PyTorch export, shows its report and analyses it; an unsupported graph is explained', async () => {
+    await byTestId('open-import').click();
+    const fixture = join(ROOT, 'test/fixtures/onnx/gemm_bias_relu');
+    await byTestId('import-path').fill(join(fixture, 'model.onnx'));
+    await byTestId('import-submit').click();
+    await byTestId('model-report').waitFor({ timeout: RUN_TIMEOUT });
+    const modelId = (await byTestId('model-report').getAttribute('data-model-id'))!;
+    // The report shows the import record the worker wrote (models/<id>/model.json).
+    const record = JSON.parse(readFileSync(join(projectDir, 'models', modelId, 'model.json'), 'utf8')) as {
+      evaluation: { accuracy: number; samples: number; consistency: number };
+    };
+    expect(await byTestId('model-layer-widths').allTextContents()).toEqual([
+      '784 → 40',
+      '40 → 24',
+      '24 → 10',
+    ]);
+    expect((await byTestId('model-layer-stored').allTextContents()).map((t) => t.trim().slice(0, 9))).toEqual(
+      ['[out, in]', '[out, in]', '[out, in]'],
+    );
+    expect(((await byTestId('model-accuracy').textContent()) ?? '').trim()).toBe(
+      `${(record.evaluation.accuracy * 100).toFixed(2)} % on ${record.evaluation.samples} images`,
+    );
+    // PyTorch's own accuracy of this export (expected.json): onnxruntime agrees.
+    const expected = JSON.parse(readFileSync(join(fixture, 'expected.json'), 'utf8')) as {
+      accuracy: number;
+      tap: { tc: number };
+    };
+    expect(Math.abs(record.evaluation.accuracy - expected.accuracy)).toBeLessThan(5e-4);
+    expect(await byTestId('model-consistency').textContent()).toContain(
+      record.evaluation.consistency.toExponential(2),
+    );
+    expect(await page.locator(`[data-testid="model-row"][data-model-id="${modelId}"]`).count()).toBe(1);
+    await screenshot('15-import-report');
+
+    await byTestId('model-analyse').click();
+    await byTestId('model-tc').waitFor({ timeout: RUN_TIMEOUT });
+    // T_c of the numpy/scipy reference of this fixture.
+    expect(((await byTestId('model-tc').textContent()) ?? '').trim()).toBe(expected.tap.tc.toPrecision(4));
+    await expect
+      .poll(() => page.locator('[data-testid="model-report"] [data-testid="chart-panel"] svg').count())
+      .toBe(1);
+    await screenshot('16-import-analysed');
+
+    // From the browser's file chooser: uploaded over the WebSocket, then imported. This export is
+    // MatMul(x, W) with its weights stored [in, out].
+    await byTestId('import-file').setInputFiles(
+      join(ROOT, 'test/fixtures/onnx/matmul_add_3d_tanh_softmax/model.onnx'),
+    );
+    await expect
+      .poll(() => byTestId('model-report').getAttribute('data-model-id'), { timeout: RUN_TIMEOUT })
+      .not.toBe(modelId);
+    expect(await byTestId('model-layer-widths').allTextContents()).toEqual([
+      '784 → 32',
+      '32 → 16',
+      '16 → 10',
+    ]);
+    expect((await byTestId('model-layer-stored').allTextContents()).map((t) => t.trim())).toEqual([
+      '[in, out]',
+      '[in, out]',
+      '[in, out]',
+    ]);
+    expect(await byTestId('model-report').textContent()).toContain('uploaded model.onnx');
+    await screenshot('17-import-uploaded');
+
+    await byTestId('import-path').fill(join(ROOT, 'test/fixtures/onnx/err_conv/model.onnx'));
+    await byTestId('import-submit').click();
+    await byTestId('import-error').waitFor({ timeout: RUN_TIMEOUT });
+    expect(await byTestId('import-error-message').textContent()).toContain('Conv');
+    expect(await byTestId('import-supported').textContent()).toContain('Gemm or MatMul');
+    await screenshot('18-import-unsupported');
+  });
+
+  it('compares two checkpoints of the first run, then a checkpoint with the imported model', async () => {
+    await page.keyboard.press('Control+K');
+    await byTestId('compare-results').waitFor({ timeout: 30_000 });
+    const pickStep = async (side: 'a' | 'b'): Promise<number> =>
+      Number(/@(\d+)$/.exec(await byTestId(`compare-pick-${side}`).inputValue())![1]);
+    const [stepA, stepB] = [await pickStep('a'), await pickStep('b')];
+    expect(stepA).toBe(0);
+    expect(stepB).toBeGreaterThan(0);
+    const sweep = JSON.parse(
+      readFileSync(join(projectDir, 'analyses', `sweep-${firstRunId}`, 'sweep.json'), 'utf8'),
+    ) as SweepReportDto;
+    const tcOf = (step: number): number => sweep.checkpoints.find((c) => c.step === step)!.tc;
+    const row = page.locator('[data-testid="compare-metric-row"][data-metric="tc"]');
+    const diff = tcOf(stepB) - tcOf(stepA);
+    await expect
+      .poll(async () => (await row.locator('td').allTextContents()).map((t) => t.trim()))
+      .toEqual([
+        tcOf(stepA).toPrecision(4),
+        tcOf(stepB).toPrecision(4),
+        `${diff > 0 ? '+' : ''}${diff.toPrecision(4)}`,
+      ]);
+    // Both histograms of W1 count all 784 × 32 weights.
+    await expect
+      .poll(() => byTestId('compare-weight-counts').first().textContent())
+      .toMatch(new RegExp(`^A: ${784 * 32} weights.*B: ${784 * 32} weights`));
+    await screenshot('19-compare-checkpoints');
+
+    const model = (await page.locator('[data-testid="model-row"]').first().getAttribute('data-model-id'))!;
+    await byTestId('compare-pick-b').selectOption(`model:${model}`);
+    // B is now the model analysed above: its T_c is the reference's.
+    const expected = JSON.parse(
+      readFileSync(join(ROOT, 'test/fixtures/onnx/gemm_bias_relu/expected.json'), 'utf8'),
+    ) as { tap: { tc: number } };
+    await expect
+      .poll(async () => (await row.locator('td').nth(1).textContent())?.trim())
+      .toBe(expected.tap.tc.toPrecision(4));
+    await screenshot('20-compare-checkpoint-model');
+    // Back to the run's views.
+    await byTestId('run-select', runRow(firstRunId)).click();
+    await byTestId('tab-checkpoints').waitFor();
   });
 
   it('showed no API error, console error or CSP violation along the way', async () => {

@@ -14,6 +14,7 @@ import type {
   JobDto,
   LambdaCurveDto,
   ModelDto,
+  MonteCarloDto,
   PhaseDiagramDto,
   ProjectDto,
   RunDto,
@@ -256,6 +257,73 @@ describe('backend', () => {
       expect(done.status, `${r.data.kind}: ${JSON.stringify(done.error)}`).toBe('completed');
       expect(existsSync(join(base, 'proj', 'figures', `view-${i}.pdf`))).toBe(true);
     }
+  }, 180_000);
+
+  it("runs a checkpoint's Monte Carlo check on a ladder around its T_c, and counts valleys in the phase diagram", async () => {
+    const runId = 'relu-small';
+    const sweep = await call<SweepReportDto>('runs.sweepReport', { runId });
+    const last = sweep.checkpoints.at(-1)!;
+    expect(await call('montecarlo.get', { runId, step: last.step })).toBeNull();
+    const quick = { temperatures: 4, sweeps: 100, seed: 3 };
+    const mj = await call<JobDto>('montecarlo.start', { runId, step: last.step, options: quick });
+    expect(mj).toMatchObject({ kind: 'montecarlo', target: { runId, checkpoint: last.step } });
+    const done = await finished(mj.id);
+    expect(done.status, JSON.stringify(done.error)).toBe('completed');
+    const mc = (await call<MonteCarloDto>('montecarlo.get', { runId, step: last.step }))!;
+    expect(mc.report).toEqual(done.result);
+    const file = `step-${String(last.step).padStart(6, '0')}.json`;
+    expect(
+      JSON.parse(readFileSync(join(base, 'proj/analyses', `montecarlo-${runId}`, file), 'utf8')),
+    ).toEqual(mc.report);
+    // The default ladder: 0.5 to 2 × the checkpoint's TAP T_c from the sweep; the worker's own TAP
+    // analysis of the checkpoint (another computation) finds the same T_c.
+    expect(mc.report.settings).toMatchObject({ tMin: 0.5 * last.tc, tMax: 2 * last.tc, ...quick });
+    expect(Math.abs(mc.report.tc.tap!.tc - last.tc)).toBeLessThan(1e-4 * last.tc);
+    expect(mc.report.temperatures.map((t) => t.T)).toHaveLength(4);
+    expect(mc.report.temperatures[0].T).toBeCloseTo(0.5 * last.tc, 12);
+
+    // Without a sweep entry or an analysis (step 0 has neither once its cache entry is away), the
+    // ladder brackets the replica T_c of the weights, which the worker computes again for its report.
+    const entry = join(base, 'proj', 'analyses', `sweep-${runId}`, 'step-000000.json');
+    renameSync(entry, `${entry}.away`);
+    try {
+      const rj = await call<JobDto>('montecarlo.start', { runId, step: 0, options: quick });
+      expect((await finished(rj.id)).status).toBe('completed');
+    } finally {
+      renameSync(`${entry}.away`, entry);
+    }
+    const initial = (await call<MonteCarloDto>('montecarlo.get', { runId, step: 0 }))!;
+    expect(initial.report.settings.tMin / initial.report.tc.replica!).toBeCloseTo(0.5, 12);
+    expect(initial.report.settings.tMax / initial.report.tc.replica!).toBeCloseTo(2, 12);
+
+    // A ladder that is not one is refused before any worker starts.
+    for (const options of [{ tMin: 2, tMax: 1 }, { tMin: 100 * last.tc }]) {
+      expect(await backend.dispatch('montecarlo.start', { runId, step: last.step, options })).toMatchObject({
+        ok: false,
+        error: { code: 'bad-request' },
+      });
+    }
+    expect(await backend.dispatch('montecarlo.start', { runId, step: 999_999 })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
+
+    // "Count glass valleys by Monte Carlo": the tap job samples valleys in the cells below T_c.
+    const pj = await call<JobDto>('phaseDiagrams.start', {
+      runId,
+      maxCheckpoints: 1,
+      temperatures: [0.6 * last.tc],
+      starts: 2,
+      valleys: true,
+    });
+    expect((await finished(pj.id)).status).toBe('completed');
+    const { diagram } = (await call<PhaseDiagramDto>('phaseDiagrams.get', { runId }))!;
+    const [cell] = diagram.checkpoints[0].cells;
+    expect(diagram.checkpoints[0].step).toBe(last.step);
+    const valleys = cell.valleys!;
+    // Every copy is in one valley or sampled the paramagnet.
+    expect(valleys.valleys.reduce((n, v) => n + v.size, 0) + valleys.paramagnetic).toBe(valleys.copies);
+    expect(valleys.largestShare).toBe(valleys.valleys[0].size / valleys.copies);
   }, 180_000);
 
   it('cancels a running run and resumes it to completion', async () => {

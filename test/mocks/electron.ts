@@ -314,6 +314,13 @@ export const contextBridge = {
   },
 };
 
+/** webUtils.getPathForFile: the mock reads the path a test put on the File-like object. */
+export const webUtils = {
+  getPathForFile(file: { mockPath?: string }): string {
+    return file.mockPath ?? '';
+  },
+};
+
 export const ipcMain = {
   handle(channel: string, listener: Listener): void {
     electronMock.ipcHandlers.set(channel, listener);
@@ -365,6 +372,7 @@ export default {
   app,
   BrowserWindow,
   contextBridge,
+  webUtils,
   dialog,
   ipcMain,
   ipcRenderer,

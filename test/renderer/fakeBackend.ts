@@ -7,9 +7,13 @@
 import {
   contract,
   EVENTS,
+  type AnalysisDto,
   type JobDto,
+  type LayerWeightsDto,
+  type ModelDto,
   type LambdaCurveDto,
   type MetricsDto,
+  type MonteCarloDto,
   type PhaseDiagramDto,
   type ProjectDto,
   type RecentDto,
@@ -44,6 +48,14 @@ export class FakeBackend {
   readonly curves = new Map<string, LambdaCurveDto>();
   readonly spectra = new Map<string, SpectrumDto>();
   readonly phaseDiagrams = new Map<string, PhaseDiagramDto>();
+  /** Imported models, by id, and their newest analysis. */
+  readonly models = new Map<string, ModelDto>();
+  readonly modelAnalyses = new Map<string, AnalysisDto>();
+  /** Per-layer weight histograms by target: `${runId}@${step}` or `model:${modelId}`. */
+  readonly weights = new Map<string, LayerWeightsDto[]>();
+  /** Bytes received by models.upload, by upload id. */
+  readonly uploads = new Map<string, { name: string; bytes: number[] }>();
+  readonly montecarlo = new Map<string, MonteCarloDto>();
   /** What a job writes when it completes (set by a test before finishing it). */
   readonly onComplete = new Map<string, () => void>();
   /** Every call the UI made, in order, with its (validated) argument. */
@@ -188,10 +200,18 @@ export class FakeBackend {
 
   private projectDto(): ProjectDto {
     if (!this.project) throw new ApiError('conflict', 'no project is open: create or open one first');
-    return structuredClone({ ...this.project, runs: [...this.runs.values()] });
+    return structuredClone({
+      ...this.project,
+      runs: [...this.runs.values()],
+      models: [...this.models.values()],
+    });
   }
 
   private newJob(kind: string, label: string, runId: string, checkpoint?: number): JobDto {
+    return this.newJobOn(kind, label, checkpoint === undefined ? { runId } : { runId, checkpoint });
+  }
+
+  private newJobOn(kind: string, label: string, target: JobDto['target']): JobDto {
     const job: JobDto = {
       id: `job-${++this.jobCounter}`,
       kind,
@@ -202,10 +222,16 @@ export class FakeBackend {
       submittedAt: this.tick(),
       startedAt: null,
       endedAt: null,
-      target: checkpoint === undefined ? { runId } : { runId, checkpoint },
+      target,
     };
     this.jobs.set(job.id, job);
     return job;
+  }
+
+  private model(modelId: string): ModelDto {
+    const model = this.models.get(modelId);
+    if (!model) throw new ApiError('not-found', `no model '${modelId}' in this project`);
+    return model;
   }
 
   private run(runId: string): RunDto {
@@ -344,6 +370,14 @@ export class FakeBackend {
         if (!this.sweeps.has(runId)) throw new ApiError('conflict', `run '${runId}' has no sweep yet`);
         return structuredClone(this.newJob('tap', `phase diagram ${runId}`, runId));
       },
+      'montecarlo.get': async ({ runId, step }) => {
+        this.run(runId);
+        return structuredClone(this.montecarlo.get(`${runId}@${step}`) ?? null);
+      },
+      'montecarlo.start': async ({ runId, step }) => {
+        this.run(runId);
+        return structuredClone(this.newJob('montecarlo', `Monte Carlo ${runId} step ${step}`, runId, step));
+      },
       'figures.export': async ({ name }) => {
         this.projectDto();
         const job: JobDto = {
@@ -361,10 +395,42 @@ export class FakeBackend {
         this.jobs.set(job.id, job);
         return structuredClone(job);
       },
-      'models.import': notHere,
-      'models.list': async () => [],
+      'models.import': async ({ path }) => {
+        this.projectDto();
+        return structuredClone(this.newJobOn('import', `import ${path}`, null));
+      },
+      'models.upload': async ({ uploadId, name, offset, total, data }) => {
+        this.projectDto();
+        if (offset === 0) this.uploads.set(uploadId, { name, bytes: [] });
+        const upload = this.uploads.get(uploadId);
+        if (!upload || upload.bytes.length !== offset)
+          throw new ApiError('conflict', `upload ${uploadId}: chunk out of order`);
+        const binary = atob(data);
+        for (let i = 0; i < binary.length; i++) upload.bytes.push(binary.charCodeAt(i));
+        const received = upload.bytes.length;
+        const job = received === total ? this.newJobOn('import', `import ${name}`, null) : null;
+        return structuredClone({ received, job });
+      },
+      'models.list': async () => structuredClone([...this.models.values()]),
+      'models.analysis': async ({ modelId }) => {
+        this.model(modelId);
+        return structuredClone(this.modelAnalyses.get(modelId) ?? null);
+      },
+      'weights.histograms': async ({ target }) => {
+        const key = 'runId' in target ? `${target.runId}@${target.step}` : `model:${target.modelId}`;
+        if ('runId' in target) this.run(target.runId);
+        else this.model(target.modelId);
+        const layers = this.weights.get(key);
+        if (!layers) throw new ApiError('not-found', `no weights for ${key} in the fake backend`);
+        return structuredClone({ target, layers });
+      },
       'analyses.start': async ({ target }) => {
-        if (!('runId' in target)) throw new ApiError('failed', 'not implemented in the fake backend');
+        if (!('runId' in target)) {
+          this.model(target.modelId);
+          return structuredClone(
+            this.newJobOn('analyze', `analyze ${target.modelId}`, { modelId: target.modelId }),
+          );
+        }
         this.run(target.runId);
         return structuredClone(
           this.newJob('analyze', `analyze ${target.runId} step ${target.step}`, target.runId, target.step),

@@ -3,18 +3,22 @@
  * The workbench's scientific views on the in-memory backend (fakeBackend.ts): the run dashboard
  * (training curves, T_c(t) with its power law and an adjustable fit window), the checkpoint
  * browser's detail (λ_min(T), spectrum, WeightWatcher table; up/down walk through training) and
- * the phase diagram (cells, hover text, click-through). Numbers shown are checked against values
- * known independently of the code under test (exact power laws, closed-form least squares, SK).
+ * the phase diagram (cells, hover text, click-through), and the checkpoint's Monte Carlo check
+ * (on reports of real parallel-tempering runs). Numbers shown are checked against values known
+ * independently of the code under test (exact power laws, closed-form least squares, SK).
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type {
   LambdaCurveDto,
+  MonteCarloDto,
   PhaseDiagramDto,
   SpectrumDto,
   SweepReportDto,
 } from '../../src-main/api/contract.ts';
 import ChartPanel from '../../src-renderer/src/components/ChartPanel.vue';
-import { phaseCells, smoothEma } from '../../src-renderer/src/charts/options.ts';
+import { num, phaseCells, smoothEma } from '../../src-renderer/src/charts/options.ts';
+import aroundTc from '../fixtures/montecarlo/around.json' with { type: 'json' };
+import belowTc from '../fixtures/montecarlo/below.json' with { type: 'json' };
 import { FakeBackend } from './fakeBackend.ts';
 import { mountWorkbench, type Workbench } from './mountWorkbench.ts';
 
@@ -389,6 +393,153 @@ describe('checkpoint browser', () => {
   });
 });
 
+describe('Monte Carlo check', () => {
+  // Real parallel-tempering reports of a small spiked (hidden-order) net, 24-24-8 spins
+  // (test/fixtures/montecarlo/generate.ts): one with the ladder around its TAP T_c (≈ 5), one whose
+  // ladder stops below it (the χ_m peak sits at the hot end: no estimate, and a warning says so).
+  const around = aroundTc as unknown as MonteCarloDto['report'];
+  const below = belowTc as unknown as MonteCarloDto['report'];
+  const at = (step: number, report: MonteCarloDto['report']): MonteCarloDto =>
+    structuredClone({ runId: RUN, step, report });
+  type Series = {
+    name: string;
+    type: string;
+    data: unknown[];
+    markLine?: { data: { name: string; xAxis: number }[] };
+  };
+  const seriesOf = (w: Workbench, label: string): Series[] =>
+    (chartOption(w, label) as { series: Series[] }).series;
+
+  it('runs as a job with progress and cancel, then shows the report', async () => {
+    const w = await start();
+    await w.wrapper.findAll(sel('checkpoint-select'))[3].trigger('click');
+    await w.settle();
+    expect(text(w, 'montecarlo-none')).toContain('Parallel tempering');
+    await w.wrapper.find(sel('montecarlo-start')).trigger('click');
+    await w.settle();
+    expect(w.backend.callsOf('montecarlo.start')).toEqual([{ runId: RUN, step: 1000 }]);
+    const first = w.backend.lastJob();
+    w.backend.progress(first.id, 0.4, 'sweep 2400 of 6000');
+    await w.settle();
+    expect(text(w, 'montecarlo')).toContain('sweep 2400 of 6000');
+    expect(
+      w.byTestId('montecarlo').querySelector('[data-testid="inline-job"]')!.getAttribute('data-job-id'),
+    ).toBe(first.id);
+    await w.wrapper.find(sel('montecarlo-cancel')).trigger('click');
+    await w.settle();
+    expect(w.backend.callsOf('jobs.cancel')).toEqual([{ jobId: first.id }]);
+    // Cancelling is a request: the job ends when the worker stops, and the button comes back.
+    w.backend.finish(first.id, 'cancelled');
+    await w.settle();
+    expect(w.allByTestId('montecarlo-cancel')).toHaveLength(0);
+    expect(text(w, 'montecarlo-none')).toContain('Parallel tempering');
+
+    await w.wrapper.find(sel('montecarlo-start')).trigger('click');
+    await w.settle();
+    const second = w.backend.lastJob();
+    w.backend.onComplete.set(second.id, () => w.backend.montecarlo.set(`${RUN}@1000`, at(1000, around)));
+    w.backend.finish(second.id, 'completed');
+    await w.settle();
+    expect(w.allByTestId('montecarlo-row')).toHaveLength(8);
+    expect(text(w, 'montecarlo-start')).toBe('Run the Monte Carlo check again');
+  });
+
+  it('states the Monte Carlo, TAP and replica T_c of the report and marks the first two on every chart', async () => {
+    const w = await start((b) => b.montecarlo.set(`${RUN}@100`, at(100, around)));
+    await w.wrapper.findAll(sel('checkpoint-select'))[2].trigger('click');
+    await w.settle();
+    // The ladder brackets the TAP T_c and the susceptibility peaks inside it: an estimate exists.
+    expect(around.tc.estimate).not.toBeNull();
+    expect(text(w, 'montecarlo-tc')).toBe(num(around.tc.estimate!));
+    expect(text(w, 'montecarlo-tap-tc')).toBe(`${num(around.tc.tap!.tc)} (ordered)`);
+    expect(text(w, 'montecarlo-replica-tc')).toBe(num(around.tc.replica!));
+    expect(text(w, 'montecarlo-c-peak')).toBe(num(around.tc.specificHeatPeak!.T));
+    for (const label of ['energy per spin', 'specific heat', 'projection susceptibility', 'overlap']) {
+      const option = chartOption(w, `Monte Carlo ${label}`) as {
+        xAxis: { name: string };
+        series: Series[];
+      };
+      expect(option.xAxis.name).toBe('temperature T');
+      expect(option.series[0].markLine!.data.map((m) => m.xAxis)).toEqual([
+        around.tc.tap!.tc,
+        around.tc.estimate,
+      ]);
+    }
+    expect(w.allByTestId('montecarlo-warnings')).toHaveLength(0);
+  });
+
+  it('draws every value with its jackknife error bar, value ± error, as the table states them', async () => {
+    const w = await start((b) => b.montecarlo.set(`${RUN}@100`, at(100, around)));
+    await w.wrapper.findAll(sel('checkpoint-select'))[2].trigger('click');
+    await w.settle();
+    const t = around.temperatures;
+    const bars = (label: string, name: string): number[][] =>
+      seriesOf(w, `Monte Carlo ${label}`).find((s) => s.type === 'custom' && s.name === name)!
+        .data as number[][];
+    const expected = (pick: (x: (typeof t)[number]) => { value: number; error: number }): number[][] =>
+      t.map((x) => [x.T, pick(x).value - pick(x).error, pick(x).value + pick(x).error]);
+    expect(bars('energy per spin', 'E/N')).toEqual(expected((x) => x.energyPerSpin));
+    expect(bars('specific heat', 'C/N')).toEqual(expected((x) => x.specificHeat));
+    expect(bars('projection susceptibility', 'χ_m')).toEqual(expected((x) => x.projection.susceptibility));
+    expect(bars('overlap', '⟨q²⟩')).toEqual(expected((x) => x.overlap.squared));
+    expect(bars('overlap', 'Binder g_q')).toEqual(expected((x) => x.overlap.binder));
+    // Error bars are not empty: the jackknife found fluctuations at every temperature.
+    expect(t.every((x) => x.specificHeat.error > 0)).toBe(true);
+    const firstRow = [...w.allByTestId('montecarlo-row')[0].querySelectorAll('td')].map((c) => c.textContent);
+    expect(firstRow[0]).toBe(`${num(t[0].energyPerSpin.value)} ± ${num(t[0].energyPerSpin.error)}`);
+    expect(firstRow[2]).toBe(
+      `${num(t[0].projection.susceptibility.value)} ± ${num(t[0].projection.susceptibility.error)}`,
+    );
+  });
+
+  it('shows P(q) at the coldest and hottest temperatures and the swap acceptance of each pair', async () => {
+    const w = await start((b) => b.montecarlo.set(`${RUN}@100`, at(100, around)));
+    await w.wrapper.findAll(sel('checkpoint-select'))[2].trigger('click');
+    await w.settle();
+    const pq = seriesOf(w, 'Monte Carlo P(q)');
+    expect(pq.map((s) => s.name)).toEqual([0, 2, 5, 7].map((i) => `T = ${num(around.temperatures[i].T)}`));
+    // Bin centres of 40 bins over [−1, 1]; a density, so Σ P(q) Δq = 1 at each temperature.
+    const cold = pq[0].data as [number, number][];
+    expect(cold[0][0]).toBeCloseTo(-1 + 1 / 40, 12);
+    expect(cold.reduce((a, [, p]) => a + p * (2 / 40), 0)).toBeCloseTo(1, 9);
+    // Hidden order below T_c: P(q) has its weight at large |q|; the paramagnet at q ≈ 0.
+    const mean = (d: [number, number][]): number =>
+      d.reduce((a, [q, p]) => a + Math.abs(q) * p * (2 / 40), 0);
+    expect(mean(cold)).toBeGreaterThan(3 * mean(pq[3].data as [number, number][]));
+    const swaps = seriesOf(w, 'Monte Carlo swap acceptance')[0].data as { value: [number, number] }[];
+    expect(swaps.map((p) => p.value[1])).toEqual(around.swaps.map((s) => s.acceptance));
+    expect(swaps[0].value[0]).toBeCloseTo(Math.sqrt(around.swaps[0].T[0] * around.swaps[0].T[1]), 12);
+  });
+
+  it('says when the ladder misses T_c: no estimate, where χ_m peaks, and the report’s warning', async () => {
+    const w = await start((b) => b.montecarlo.set(`${RUN}@100`, at(100, below)));
+    await w.wrapper.findAll(sel('checkpoint-select'))[2].trigger('click');
+    await w.settle();
+    expect(below.tc.estimate).toBeNull();
+    expect(text(w, 'montecarlo-tc')).toBe(
+      `— (χ_m peaks at ${num(below.tc.projectionSusceptibilityPeak!.T)} (at a ladder end: T_c may lie outside))`,
+    );
+    const warnings = [...w.byTestId('montecarlo-warnings').querySelectorAll('li')].map((l) => l.textContent);
+    expect(warnings).toEqual(below.warnings);
+    expect(warnings.join(' ')).toMatch(/hot end of the ladder/);
+    // Only the TAP T_c is marked.
+    expect(seriesOf(w, 'Monte Carlo specific heat')[0].markLine!.data.map((m) => m.name)).toEqual([
+      `TAP T_c = ${num(below.tc.tap!.tc)}`,
+    ]);
+  });
+
+  it('says why a Monte Carlo job failed', async () => {
+    const w = await start();
+    await w.wrapper.findAll(sel('checkpoint-select'))[2].trigger('click');
+    await w.settle();
+    await w.wrapper.find(sel('montecarlo-start')).trigger('click');
+    await w.settle();
+    w.backend.finish(w.backend.lastJob().id, 'failed', 'montecarlo: need 0 < tMin ≤ tMax');
+    await w.settle();
+    expect(text(w, 'detail-job-error')).toContain('need 0 < tMin ≤ tMax');
+  });
+});
+
 describe('spectrum evolution', () => {
   /** The spectrum of `step` with λ_max = `top`. */
   const at = (step: number, top: number): SpectrumDto => {
@@ -501,6 +652,37 @@ describe('phase diagram', () => {
     expect(text(v, 'phase-count-paramagnet')).toBe('5');
     expect(text(v, 'phase-count-glass')).toBe('1');
     expect(text(v, 'phase-count-hiddenOrder')).toBe('3');
+  });
+
+  it('asks the tap job to count glass valleys by Monte Carlo, and shows them on hover', async () => {
+    const w = await start((b) => {
+      b.sweeps.set(RUN, sweepReport());
+      const d = diagram();
+      // Step 0 at T = 0.5: 32 copies in valleys of 8, 8, 6, 5, 3, and 2 in none (their average is
+      // the paramagnet's) — the largest holds 25 %: glass.
+      d.diagram.checkpoints[0].cells[2].valleys = {
+        copies: 32,
+        valleys: [8, 8, 6, 5, 3].map((size) => ({ size })),
+        paramagnetic: 2,
+        largestShare: 8 / 32,
+        verdict: 'glass',
+      };
+      b.phaseDiagrams.set(RUN, d);
+    }, 'phase');
+    const option = chartOption(w, 'phase diagram') as {
+      tooltip: { formatter(p: { seriesName: string; dataIndex: number; value: number[] }): string };
+    };
+    const glassCell = option.tooltip.formatter({ seriesName: 'glass', dataIndex: 0, value: [] });
+    expect(glassCell).toContain('Monte Carlo valleys: 5 in 32 copies (2 paramagnetic), largest 25 % → glass');
+    const orderedCell = option.tooltip.formatter({ seriesName: 'hidden order', dataIndex: 0, value: [] });
+    expect(orderedCell).not.toContain('valleys');
+
+    await w.wrapper.find(sel('phase-valleys')).setValue(true);
+    await w.wrapper.find(sel('phase-form')).trigger('submit');
+    await w.settle();
+    expect(w.backend.callsOf('phaseDiagrams.start')).toEqual([
+      { runId: RUN, maxCheckpoints: 16, temperatureCount: 12, starts: 16, valleys: true },
+    ]);
   });
 
   it('places cells on the log-step axis between geometric midpoints, step 0 one spacing to the left', () => {

@@ -110,6 +110,7 @@ export class ChainReader {
     const order = topologicalOrder(v, sparse);
     for (const i of order) this.visit(i);
     const network = this.finish(input.name);
+    this.warnDeadEnds();
     return {
       network,
       input: { name: input.name, shape: input.shape ? input.shape.slice() : [], elemType: input.elemType },
@@ -117,6 +118,7 @@ export class ChainReader {
       opset: this.opset,
       producer: [this.model.producerName, this.model.producerVersion].filter(Boolean).join(' '),
       warnings: this.warnings,
+      layerSources: this.draft.layers.map((l) => ({ node: l.node, stored: l.stored })),
     };
   }
 
@@ -224,6 +226,37 @@ export class ChainReader {
       floatConstant: (name, role) => v.floatConstant(i, name, role),
       scalar: (name, role) => v.scalar(i, name, role),
     };
+  }
+
+  /**
+   * Nodes from which no graph output can be reached (a disconnected branch on constants): they
+   * cannot change the network, so they do not stop the import, but the user should know that they
+   * were ignored — a dense layer there is not part of the spin model. Constant nodes are left out:
+   * exporters leave unused ones behind.
+   */
+  private warnDeadEnds(): void {
+    const v: GraphValues = this.values;
+    const live = new Set<number>();
+    const stack = [...this.outputNames].flatMap((o) => v.producer.get(o) ?? []);
+    while (stack.length > 0) {
+      const i = stack.pop()!;
+      if (live.has(i)) continue;
+      live.add(i);
+      for (const inp of v.nodes[i].inputs) {
+        const p = v.producer.get(inp);
+        if (p !== undefined && !live.has(p)) stack.push(p);
+      }
+    }
+    const dead = v.nodes.flatMap((n, i) => (live.has(i) || n.opType === 'Constant' ? [] : [i]));
+    if (dead.length === 0) return;
+    const names = dead.slice(0, 4).map((i) => v.label(i));
+    if (dead.length > 4) names.push(`${dead.length - 4} more`);
+    const one = dead.length === 1;
+    this.warnings.push(
+      `${names.join(', ')} ${one ? 'is' : 'are'} not connected to the path from the input to the output ` +
+        `and nothing reads ${one ? 'its result' : 'their results'}: ignored (${one ? 'it is' : 'they are'} ` +
+        'not part of the spin model)',
+    );
   }
 
   private unsupported(i: number): never {

@@ -18,7 +18,12 @@ export interface LayerDraft {
   /** The node that made the layer, and the one that set its activation, for messages. */
   node: string;
   activationNode?: string;
+  /** How the file stored the weight before it became [in, out] (science.md §1, the orientation trap). */
+  stored: WeightOrientation;
 }
+
+/** '[out, in]': PyTorch's Gemm(transB=1) or W·x; '[in, out]': MatMul(x, W) or Gemm(transB=0). */
+export type WeightOrientation = '[in, out]' | '[out, in]';
 
 /**
  * Where the chain is: before the first dense layer, after a Gemm/MatMul (and its bias), after the

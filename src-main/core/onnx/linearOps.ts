@@ -6,7 +6,7 @@
  */
 import type { WeightArray } from '../network/network.ts';
 import { attrFloat, attrInt } from './attributes.ts';
-import type { ChainStep } from './chainStep.ts';
+import type { ChainStep, WeightOrientation } from './chainStep.ts';
 import { quote, SUPPORTED } from './errors.ts';
 import { formatShape, isKnown, type Dim } from './symbolic.ts';
 import { isSinglePrecision, type Tensor } from './tensor.ts';
@@ -29,6 +29,7 @@ export function gemm(step: ChainStep): DataInfo {
   let nIn: number;
   let nOut: number;
   let next: DataInfo;
+  let stored: WeightOrientation;
   if (di === 0) {
     const rowData = info.layout === 'row' ? transA === 0 : transA === 1;
     if (!rowData) {
@@ -43,9 +44,11 @@ export function gemm(step: ChainStep): DataInfo {
     if (transB) {
       [nOut, nIn] = B.dims;
       weight = transposeMatrix(B.data, nOut, nIn);
+      stored = '[out, in]';
     } else {
       [nIn, nOut] = B.dims;
       weight = copyWeight(B);
+      stored = '[in, out]';
     }
     checkLinearInput(step, nIn, wName);
     const batch = s ? (info.layout === 'row' ? s[0] : s[1]) : step.fresh.next();
@@ -63,16 +66,18 @@ export function gemm(step: ChainStep): DataInfo {
     if (transA) {
       [nIn, nOut] = A.dims;
       weight = copyWeight(A);
+      stored = '[in, out]';
     } else {
       [nOut, nIn] = A.dims;
       weight = transposeMatrix(A.data, nOut, nIn);
+      stored = '[out, in]';
     }
     checkLinearInput(step, nIn, wName);
     const batch = s ? (info.layout === 'col' ? s[1] : s[0]) : step.fresh.next();
     next = { shape: [nOut, batch], layout: 'col' };
   }
   if (alpha !== 1) for (let k = 0; k < weight.length; k++) weight[k] *= alpha;
-  pushLayer(step, weight, nIn, nOut);
+  pushLayer(step, weight, nIn, nOut, stored);
   const cName = node.inputs[2];
   if (cName) {
     const C = step.floatConstant(cName, 'bias C');
@@ -105,7 +110,7 @@ export function matmul(step: ChainStep): DataInfo {
     }
     const [nIn, nOut] = W.dims;
     checkLinearInput(step, nIn, wName);
-    pushLayer(step, copyWeight(W), nIn, nOut);
+    pushLayer(step, copyWeight(W), nIn, nOut, '[in, out]');
     return { shape: s ? (s.length === 1 ? [nOut] : [...s.slice(0, -1), nOut]) : null, layout: 'row' };
   }
   if (info.layout === 'row' && rank !== 1) {
@@ -116,7 +121,7 @@ export function matmul(step: ChainStep): DataInfo {
   }
   const [nOut, nIn] = W.dims;
   checkLinearInput(step, nIn, wName);
-  pushLayer(step, transposeMatrix(W.data, nOut, nIn), nIn, nOut);
+  pushLayer(step, transposeMatrix(W.data, nOut, nIn), nIn, nOut, '[out, in]');
   if (!s) return { shape: null, layout: 'col' };
   if (s.length === 1) return { shape: [nOut], layout: 'row' };
   const shape = s.slice();
@@ -153,10 +158,23 @@ export function addBias(step: ChainStep): DataInfo {
   return info;
 }
 
-function pushLayer(step: ChainStep, weight: WeightArray, nIn: number, nOut: number): void {
+function pushLayer(
+  step: ChainStep,
+  weight: WeightArray,
+  nIn: number,
+  nOut: number,
+  stored: WeightOrientation,
+): void {
   if (nIn === 0 || nOut === 0) step.fail(`${step.label} has an empty weight matrix (${nIn}×${nOut})`);
   // Two linear ops in a row: the previous layer keeps activation null, i.e. identity.
-  step.draft.layers.push({ inFeatures: nIn, outFeatures: nOut, weight, activation: null, node: step.label });
+  step.draft.layers.push({
+    inFeatures: nIn,
+    outFeatures: nOut,
+    weight,
+    activation: null,
+    node: step.label,
+    stored,
+  });
   step.draft.stage = 'linear';
 }
 

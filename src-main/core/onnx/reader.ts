@@ -12,7 +12,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { NetworkError, type Network } from '../network/network.ts';
 import { ChainReader } from './chainReader.ts';
+import type { WeightOrientation } from './chainStep.ts';
 import { OnnxError } from './errors.ts';
+import { describeNonOnnx } from './fileKind.ts';
 import { decodeModel, type ModelProto } from './proto.ts';
 import { ProtoError } from './protobuf.ts';
 
@@ -30,6 +32,14 @@ export interface OnnxImport {
   producer: string;
   /** Things the user may want to know; none of them stopped the import. */
   warnings: string[];
+  /** Per dense layer: the node that made it and how the file stored its weight (before [in, out]). */
+  layerSources: LayerSource[];
+}
+
+export interface LayerSource {
+  /** The node as messages name it: node 'fc1' (Gemm). */
+  node: string;
+  stored: WeightOrientation;
 }
 
 /** Largest file readOnnxFile accepts. */
@@ -44,6 +54,8 @@ export function readOnnxModel(bytes: Uint8Array, opts: { source: string; baseDir
     model = decodeModel(bytes);
   } catch (e) {
     if (e instanceof ProtoError) {
+      const kind = describeNonOnnx(bytes);
+      if (kind) throw new OnnxError(`${source}: not a valid ONNX file (${kind})`, { cause: e });
       throw new OnnxError(
         `${source}: not a valid ONNX file (truncated or corrupt at byte ${e.offset}: ${e.detail})`,
         {
@@ -54,6 +66,8 @@ export function readOnnxModel(bytes: Uint8Array, opts: { source: string; baseDir
     throw unexpected(source, e);
   }
   if (!model.graph) {
+    const kind = describeNonOnnx(bytes);
+    if (kind) throw new OnnxError(`${source}: not a valid ONNX file (${kind})`);
     const what = model.irVersion ? 'it has no graph' : 'no ir_version and no graph: not an ONNX model';
     throw new OnnxError(`${source}: not a valid ONNX file (${what})`);
   }

@@ -38,6 +38,13 @@ export const modelRecordSchema = z.object({
   producer: z.string(),
   warnings: z.array(z.string()),
   /**
+   * Per dense layer, the node that made it and how the file stored its weight ('[out, in]' for
+   * PyTorch's Gemm(transB=1)); absent in records written before it was recorded.
+   */
+  layerSources: z
+    .array(z.object({ node: z.string(), stored: z.enum(['[in, out]', '[out, in]']) }))
+    .optional(),
+  /**
    * MNIST test accuracy by onnxruntime and the agreement of Spinscope's forward pass (consistency:
    * max |difference|, null if not finite); null when not evaluated (see warnings).
    */

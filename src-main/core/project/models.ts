@@ -42,6 +42,11 @@ export interface ModelSummary {
   externalData: string[];
   evaluation: ModelEvaluation | null;
   warnings: string[];
+  /** Per dense layer: its node and how the file stored the weight ([] if not recorded). */
+  layerSources: NonNullable<ModelRecord['layerSources']>;
+  /** ai.onnx opset and producer of the file (0 and '' if unknown). */
+  opset: number;
+  producer: string;
   /** Why model.json cannot be read; null when it reads fine. */
   error: string | null;
 }
@@ -53,6 +58,8 @@ export interface ImportOptions {
   limit?: number;
   /** Display name and id base (default: the file's name, or its folder's for model.onnx). */
   name?: string;
+  /** Where the model came from, for the record (default: the absolute path read; an upload names the file). */
+  source?: string;
 }
 
 export type ImportResult = ModelSummary & { evaluation: ModelEvaluation | null; warnings: string[] };
@@ -124,7 +131,7 @@ export async function importModel(
     const record: ModelRecord = {
       schema: MODEL_SCHEMA,
       name,
-      source,
+      source: opts.source ?? source,
       imported: new Date().toISOString(),
       spinscopeVersion: VERSION,
       externalData: external,
@@ -138,6 +145,7 @@ export async function importModel(
       opset: read.opset,
       producer: read.producer,
       warnings,
+      layerSources: read.layerSources,
       evaluation,
     };
     writeJsonAtomic(join(staging, 'model.json'), record);
@@ -191,6 +199,9 @@ function summarize(root: string, id: string, record: ModelRecord | null, error: 
     externalData: record?.externalData ?? [],
     evaluation: record?.evaluation ?? null,
     warnings: record?.warnings ?? [],
+    layerSources: record?.layerSources ?? [],
+    opset: record?.opset ?? 0,
+    producer: record?.producer ?? '',
     error,
   };
 }

@@ -21,7 +21,7 @@ import type { ChartStyle } from './style.ts';
 
 // ── shared pieces ───────────────────────────────────────────────────────────────────────────────
 
-function textStyle(style: ChartStyle): { color: string; fontFamily: string; fontSize: number } {
+export function textStyle(style: ChartStyle): { color: string; fontFamily: string; fontSize: number } {
   return { color: style.text, fontFamily: style.fontFamily, fontSize: style.fontSize };
 }
 
@@ -32,7 +32,7 @@ export function tickLabel(v: number): string {
   return Math.abs(short) >= 1000 ? short.toLocaleString('en-US') : String(short);
 }
 
-function axis(
+export function axis(
   style: ChartStyle,
   name: string,
   type: 'value' | 'log',
@@ -51,7 +51,7 @@ function axis(
   };
 }
 
-function title(style: ChartStyle, text: string, subtext = ''): Record<string, unknown> {
+export function title(style: ChartStyle, text: string, subtext = ''): Record<string, unknown> {
   return {
     text,
     subtext,
@@ -63,12 +63,12 @@ function title(style: ChartStyle, text: string, subtext = ''): Record<string, un
 }
 
 /** The legend, on its own row under the title's subtitle. */
-function legend(style: ChartStyle): Record<string, unknown> {
+export function legend(style: ChartStyle): Record<string, unknown> {
   return { top: 42, left: 8, textStyle: textStyle(style), itemWidth: 16, itemHeight: 10 };
 }
 
 /** Room above the plot for the title, its subtitle and the legend row. */
-const PLOT_TOP = 80;
+export const PLOT_TOP = 80;
 
 /** A log axis' range padded by `pad` (a factor) around the data, not out to whole decades. */
 function logRange(values: readonly number[], pad = 1.25): { min?: number; max?: number } {
@@ -77,7 +77,7 @@ function logRange(values: readonly number[], pad = 1.25): { min?: number; max?: 
   return { min: Math.min(...positive) / pad, max: Math.max(...positive) * pad };
 }
 
-function tooltip(style: ChartStyle, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function tooltip(style: ChartStyle, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     backgroundColor: style.background,
     borderColor: style.axis,
@@ -453,6 +453,14 @@ export interface PhaseCellView {
   clusters: number;
   dominantShare: number;
   tc: number;
+  /** Monte Carlo valleys of the cell (the `tap` job with valleys), when sampled. */
+  valleys: {
+    count: number;
+    largestShare: number;
+    verdict: string;
+    copies: number;
+    paramagnetic: number;
+  } | null;
 }
 
 /**
@@ -489,6 +497,15 @@ export function phaseCells(diagram: PhaseDiagramDto['diagram']): PhaseCellView[]
         clusters: c.clusters.filter((k2) => !k2.paramagnet).length,
         dominantShare: c.dominantShare,
         tc: row.tc,
+        valleys: c.valleys
+          ? {
+              count: c.valleys.valleys.length,
+              largestShare: c.valleys.largestShare,
+              verdict: c.valleys.verdict,
+              copies: c.valleys.copies,
+              paramagnetic: c.valleys.paramagnetic,
+            }
+          : null,
       });
     });
   });
@@ -503,6 +520,14 @@ export function phaseCellText(c: PhaseCellView): string {
     `TAP starts converged: ${c.converged}/${c.starts}`,
     `non-trivial solution clusters: ${c.clusters}`,
     `largest ± pair: ${(c.dominantShare * 100).toFixed(0)} % of starts`,
+    ...(c.valleys
+      ? [
+          `Monte Carlo valleys: ${c.valleys.count} in ${c.valleys.copies} copies` +
+            (c.valleys.paramagnetic ? ` (${c.valleys.paramagnetic} paramagnetic)` : '') +
+            ', ' +
+            `largest ${(c.valleys.largestShare * 100).toFixed(0)} % → ${PHASE_NAMES[c.valleys.verdict] ?? c.valleys.verdict}`,
+        ]
+      : []),
   ].join('<br/>');
 }
 

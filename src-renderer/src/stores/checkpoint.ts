@@ -1,12 +1,19 @@
 /**
  * The checkpoint selected in the checkpoint browser, and what is known about it: its λ_min(T)
- * curve with T_c (checkpoints.curve: the sweep cache, else an analysis) and its spectrum report
- * (spectra.get). Missing pieces are computed by jobs started from here (analyses.start,
- * spectra.start) and reloaded when those jobs end. Up/down walk through training.
+ * curve with T_c (checkpoints.curve: the sweep cache, else an analysis), its spectrum report
+ * (spectra.get) and its Monte Carlo check (montecarlo.get). Missing pieces are computed by jobs
+ * started from here (analyses.start, spectra.start, montecarlo.start) and reloaded when those jobs
+ * end. Up/down walk through training.
  */
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
-import type { CheckpointDto, JobDto, LambdaCurveDto, SpectrumDto } from '../../../src-main/api/contract.ts';
+import type {
+  CheckpointDto,
+  JobDto,
+  LambdaCurveDto,
+  MonteCarloDto,
+  SpectrumDto,
+} from '../../../src-main/api/contract.ts';
 import { useApi } from '../api.ts';
 import { useErrorsStore } from './errors.ts';
 import { jobEnded, useJobsStore } from './jobs.ts';
@@ -21,6 +28,7 @@ export const useCheckpointStore = defineStore('checkpoint', () => {
   const step = ref<number | null>(null);
   const curve = ref<LambdaCurveDto | null>(null);
   const spectrum = ref<SpectrumDto | null>(null);
+  const montecarlo = ref<MonteCarloDto | null>(null);
   const loading = ref(false);
 
   const checkpoints = computed<CheckpointDto[]>(
@@ -35,10 +43,11 @@ export const useCheckpointStore = defineStore('checkpoint', () => {
   };
   const spectrumJob = computed(() => activeJob('spectrum'));
   const analysisJob = computed(() => activeJob('analyze'));
+  const montecarloJob = computed(() => activeJob('montecarlo'));
   /** The newest failed job on this checkpoint, if it failed after the last load. */
   const failedJob = computed(() => {
     if (!runs.selectedId || step.value === null) return null;
-    for (const kind of ['spectrum', 'analyze']) {
+    for (const kind of ['spectrum', 'analyze', 'montecarlo']) {
       const j = jobs.newestOf(kind, runs.selectedId, step.value);
       if (j?.status === 'failed') return j;
     }
@@ -51,18 +60,23 @@ export const useCheckpointStore = defineStore('checkpoint', () => {
     if (!runId || at === null) {
       curve.value = null;
       spectrum.value = null;
+      montecarlo.value = null;
       return;
     }
     loading.value = true;
     try {
-      const [c, s] = await Promise.all([
+      const [c, s, m] = await Promise.all([
         errors.attempt(`Load λ_min(T) of step ${at}`, () => api['checkpoints.curve']({ runId, step: at })),
         errors.attempt(`Load the spectrum of step ${at}`, () => api['spectra.get']({ runId, step: at })),
+        errors.attempt(`Load the Monte Carlo check of step ${at}`, () =>
+          api['montecarlo.get']({ runId, step: at }),
+        ),
       ]);
       // The selection may have moved on while the requests were out.
       if (runs.selectedId !== runId || step.value !== at) return;
       curve.value = c ?? null;
       spectrum.value = s ?? null;
+      montecarlo.value = m ?? null;
     } finally {
       loading.value = false;
     }
@@ -73,6 +87,7 @@ export const useCheckpointStore = defineStore('checkpoint', () => {
     step.value = next;
     curve.value = null;
     spectrum.value = null;
+    montecarlo.value = null;
     await load();
   }
 
@@ -106,12 +121,33 @@ export const useCheckpointStore = defineStore('checkpoint', () => {
     if (job) jobs.fromReply(job);
   }
 
+  /**
+   * Parallel-tempering Monte Carlo on this checkpoint's Hamiltonian (science.md §6), with the
+   * backend's default ladder around its T_c: the sampled check of the TAP T_c.
+   */
+  async function startMonteCarlo(): Promise<void> {
+    const runId = runs.selectedId;
+    const at = step.value;
+    if (!runId || at === null) return;
+    const job = await errors.attempt(`Monte Carlo check of step ${at}`, () =>
+      api['montecarlo.start']({ runId, step: at }),
+    );
+    if (job) jobs.fromReply(job);
+  }
+
+  /** Cancels the running Monte Carlo check of this checkpoint. */
+  async function cancelMonteCarlo(): Promise<void> {
+    const job = montecarloJob.value;
+    if (job) await jobs.cancel(job.id);
+  }
+
   watch(
     () => runs.selectedId,
     () => {
       step.value = null;
       curve.value = null;
       spectrum.value = null;
+      montecarlo.value = null;
     },
   );
   const reloadIfMine = (job: JobDto): void => {
@@ -119,6 +155,7 @@ export const useCheckpointStore = defineStore('checkpoint', () => {
   };
   jobs.onJobEnd('spectrum', () => runs.selectedId, reloadIfMine);
   jobs.onJobEnd('analyze', () => runs.selectedId, reloadIfMine);
+  jobs.onJobEnd('montecarlo', () => runs.selectedId, reloadIfMine);
   jobs.onJobEnd(
     'sweep',
     () => runs.selectedId,
@@ -129,16 +166,20 @@ export const useCheckpointStore = defineStore('checkpoint', () => {
     step,
     curve,
     spectrum,
+    montecarlo,
     loading,
     checkpoints,
     selected,
     spectrumJob,
     analysisJob,
+    montecarloJob,
     failedJob,
     load,
     select,
     walk,
     startSpectrum,
     startAnalysis,
+    startMonteCarlo,
+    cancelMonteCarlo,
   };
 });

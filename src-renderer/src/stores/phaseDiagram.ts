@@ -15,10 +15,20 @@ export interface PhaseDiagramRequest {
   maxCheckpoints: number;
   temperatureCount: number;
   starts: number;
+  /**
+   * Also count the glass valleys by Monte Carlo in every cell below T_c (core/montecarlo/valleys.ts):
+   * TAP iteration finds at most one ± pair, so "glass" otherwise rests on the Hessian alone.
+   */
+  valleys: boolean;
 }
 
 /** A diagram of a small run in about a minute on a laptop core: 16 × 12 cells, 16 TAP starts each. */
-export const DEFAULT_REQUEST: PhaseDiagramRequest = { maxCheckpoints: 16, temperatureCount: 12, starts: 16 };
+export const DEFAULT_REQUEST: PhaseDiagramRequest = {
+  maxCheckpoints: 16,
+  temperatureCount: 12,
+  starts: 16,
+  valleys: false,
+};
 
 export const usePhaseDiagramStore = defineStore('phaseDiagram', () => {
   const api = useApi();
@@ -54,8 +64,9 @@ export const usePhaseDiagramStore = defineStore('phaseDiagram', () => {
   async function start(): Promise<void> {
     const runId = runs.selectedId;
     if (!runId) return;
+    const { valleys, ...sizes } = request.value;
     const started = await errors.attempt(`Phase diagram of ${runId}`, () =>
-      api['phaseDiagrams.start']({ runId, ...request.value }),
+      api['phaseDiagrams.start']({ runId, ...sizes, ...(valleys ? { valleys: true } : {}) }),
     );
     if (started) jobs.fromReply(started);
   }

@@ -11,6 +11,7 @@ interface Exposed {
   invoke(method: string, args: unknown): Promise<unknown>;
   onEvent(listener: (e: unknown) => void): () => void;
   onMenu(listener: (e: unknown) => void): () => void;
+  pathForFile(file: unknown): string;
 }
 
 let exposed: Exposed;
@@ -53,6 +54,12 @@ describe('preload', () => {
       { event: 'jobs.update', payload: 1 },
       { action: 'open-project', path: '/p' },
     ]);
+  });
+});
+
+describe('dropped files', () => {
+  it('the path of a dropped file comes from webUtils (File.path is gone in Electron ≥ 32)', () => {
+    expect(exposed.pathForFile({ name: 'mlp.onnx', mockPath: '/data/mlp.onnx' })).toBe('/data/mlp.onnx');
   });
 });
 
