@@ -29,6 +29,7 @@ const USER_ERRORS = new Set([
   'FigureStyleError',
   'FigureNameError',
   'FontError',
+  'ReproduceError',
 ]);
 
 export function userMessage(e: unknown): string {

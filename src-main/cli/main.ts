@@ -10,7 +10,10 @@ import { figureCommand } from './figure.ts';
 import { montecarloCommand } from './montecarlo.ts';
 import { serveCommand } from './serve.ts';
 import { spectrumCommand } from './spectrum.ts';
+import { reproduceCommand } from './reproduce.ts';
 import { sweepCommand } from './sweep.ts';
+import { mergeCommand } from './merge.ts';
+import { slurmCommand } from './slurm.ts';
 import { tapCommand } from './tap.ts';
 import { trainCommand } from './train.ts';
 import { UsageError, userMessage } from './errors.ts';
@@ -36,10 +39,13 @@ const commands: Command[] = [
   evaluateCommand,
   trainCommand,
   sweepCommand,
+  mergeCommand,
+  slurmCommand,
   spectrumCommand,
   tapCommand,
   montecarloCommand,
   figureCommand,
+  reproduceCommand,
   serveCommand,
 ];
 

@@ -146,6 +146,15 @@ export const tapParamsSchema = z
     fractionsOfTc: z.array(z.number().finite().positive()).min(1).max(1000).optional(),
     /** Also sample Monte Carlo valleys in every cell below T_c (core/montecarlo/valleys.ts). */
     valleys: z.boolean().optional(),
+    /** The valley sampler's effort (core/montecarlo/valleys.ts defaults: 32 copies, 500 + 1000 sweeps). */
+    valleySampling: z
+      .object({
+        copies: z.number().int().min(2).max(1024).optional(),
+        thermalize: z.number().int().nonnegative().max(10_000_000).optional(),
+        measure: z.number().int().positive().max(10_000_000).optional(),
+      })
+      .strict()
+      .optional(),
     out: absolutePath.optional(),
     options: z
       .object({
@@ -189,7 +198,13 @@ export type TrainJobParams = z.input<typeof trainParamsSchema>;
  * `project`'s models/ and evaluates it on MNIST (core/project/models.ts). Result: the ImportResult.
  */
 export const importParamsSchema = z
-  .object({ project: absolutePath, path: absolutePath, name: z.string().min(1).max(200).optional() })
+  .object({
+    project: absolutePath,
+    path: absolutePath,
+    name: z.string().min(1).max(200).optional(),
+    /** For the record when `path` is a temporary copy (an upload): what the file was. */
+    source: z.string().min(1).max(4096).optional(),
+  })
   .strict();
 
 /**
@@ -355,7 +370,7 @@ const JOBS: Record<JobKindName, JobDefinition> = {
   import: job(importParamsSchema, async (p, ctx) => {
     ctx.progress?.({ fraction: 0, message: `reading ${p.path}`, etaSeconds: null });
     const { importModel } = await import('../project/models.ts'); // loads onnxruntime
-    const result = await importModel(p.project, p.path, { name: p.name });
+    const result = await importModel(p.project, p.path, { name: p.name, source: p.source });
     ctx.log?.(`imported ${p.path} as ${result.file}`);
     for (const w of result.warnings) ctx.log?.(`warning: ${w}`);
     return result;
@@ -424,6 +439,7 @@ const JOBS: Record<JobKindName, JobDefinition> = {
         const { r, c, cell } = cells[i];
         const row = diagram.checkpoints[r];
         const { report } = await sampleValleys(checkpoints[r].network, {
+          ...p.valleySampling,
           temperature: cell.T,
           seed: p.options?.seed ?? 0,
           signal: ctx.signal,
