@@ -15,6 +15,8 @@ export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
+  // The bundled font (styles.css) and nothing else: no font from the network.
+  "font-src 'self'",
   "img-src 'self' data:",
   "object-src 'none'",
   "base-uri 'none'",

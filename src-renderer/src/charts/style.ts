@@ -22,7 +22,8 @@ export interface ChartStyle {
   fontSize: number;
 }
 
-const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif";
+// The UI's bundled font first (styles.css @font-face), so charts match the UI on every machine.
+const FONT = "'Liberation Sans', Arial, Helvetica, sans-serif";
 
 export const LIGHT: ChartStyle = {
   dark: false,

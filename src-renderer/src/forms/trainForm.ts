@@ -4,6 +4,7 @@
  * validates again (core/train/config.ts); this catches mistakes at the field, before a round trip.
  * Bounds follow core/train/config.ts.
  */
+import { checkpointSteps, stepsPerEpoch } from '../../../src-main/core/train/schedule.ts';
 import type { TrainOptions } from '../stores/runs.ts';
 
 export const ACTIVATIONS = ['relu', 'tanh', 'sign'] as const;
@@ -123,4 +124,91 @@ export function validateTrainForm(form: TrainForm): Validated {
     ...(lr !== null ? { lr } : {}),
   };
   return { errors, options };
+}
+
+// ── run time estimate ───────────────────────────────────────────────────────────────────────────
+
+/** MNIST's training and test set sizes (the limits' defaults). */
+export const MNIST_TRAIN_IMAGES = 60_000;
+export const MNIST_TEST_IMAGES = 10_000;
+
+/**
+ * The measured reference (README, `npm run bench:train`): one epoch of 784-512-512-10 ReLU, batch
+ * 128, SGD, one thread, took 2.43 s on the project's 2-core AMD EPYC.
+ */
+export const REFERENCE_EPOCH = { arch: [784, 512, 512, 10], images: MNIST_TRAIN_IMAGES, seconds: 2.43 };
+
+/** Weights of a dense network with these widths: Σ_k n_k·n_{k+1} (biases are negligible). */
+export function weightCount(arch: readonly number[]): number {
+  let sum = 0;
+  for (let k = 0; k + 1 < arch.length; k++) sum += arch[k] * arch[k + 1];
+  return sum;
+}
+
+/**
+ * A training step costs ≈ 6 FLOPs per weight per example: 2 for the forward product, 4 for the
+ * two backward products (gradient with respect to the activations and to the weights).
+ */
+export const TRAIN_FLOPS_PER_WEIGHT = 6;
+/** Evaluating the test set is the forward product alone. */
+export const EVAL_FLOPS_PER_WEIGHT = 2;
+
+/** FLOP/s of the reference run: 6·(784·512 + 512·512 + 512·10)·60 000 / 2.43 s ≈ 99 GFLOP/s. */
+export const REFERENCE_FLOPS_PER_SECOND =
+  (TRAIN_FLOPS_PER_WEIGHT * weightCount(REFERENCE_EPOCH.arch) * REFERENCE_EPOCH.images) /
+  REFERENCE_EPOCH.seconds;
+
+export interface RunEstimate {
+  /** Optimiser steps: ⌈images / batch⌉ per epoch (the last, partial batch is kept). */
+  steps: number;
+  /** Test-set evaluations: at step 0 and at each checkpoint. */
+  evaluations: number;
+  /** Seconds of training at the reference speed. */
+  trainSeconds: number;
+  /** Seconds of test-set evaluation at the reference speed. */
+  evalSeconds: number;
+  seconds: number;
+}
+
+/**
+ * The run time of these options at the reference speed: steps × 6·weights·batch FLOPs, plus one
+ * forward pass over the test images at step 0 and at each checkpoint (as many as there are steps,
+ * at most: core/train/schedule.ts). An estimate: the real speed depends on the machine and, for
+ * small layers or batches, on per-call overheads that FLOPs do not count.
+ */
+export function estimateRunTime(options: {
+  arch: readonly number[];
+  epochs: number;
+  batchSize: number;
+  checkpoints: number;
+  trainLimit: number | null;
+  testLimit: number | null;
+}): RunEstimate {
+  const weights = weightCount(options.arch);
+  const images = Math.min(options.trainLimit ?? MNIST_TRAIN_IMAGES, MNIST_TRAIN_IMAGES);
+  const testImages = Math.min(options.testLimit ?? MNIST_TEST_IMAGES, MNIST_TEST_IMAGES);
+  const steps = stepsPerEpoch(images, options.batchSize) * options.epochs;
+  const evaluations = checkpointSteps(steps, options.checkpoints).length;
+  const trainSeconds =
+    (steps * TRAIN_FLOPS_PER_WEIGHT * weights * options.batchSize) / REFERENCE_FLOPS_PER_SECOND;
+  const evalSeconds =
+    (evaluations * EVAL_FLOPS_PER_WEIGHT * weights * testImages) / REFERENCE_FLOPS_PER_SECOND;
+  return { steps, evaluations, trainSeconds, evalSeconds, seconds: trainSeconds + evalSeconds };
+}
+
+/**
+ * The estimate for the form as typed, once the fields it depends on are valid (the learning rate
+ * is not one of them); null before.
+ */
+export function estimateTrainForm(form: TrainForm): RunEstimate | null {
+  const { options } = validateTrainForm({ ...form, lr: '' });
+  if (!options) return null;
+  return estimateRunTime({
+    arch: options.arch as number[],
+    epochs: options.epochs as number,
+    batchSize: options.batchSize as number,
+    checkpoints: options.checkpoints as number,
+    trainLimit: options.trainLimit as number | null,
+    testLimit: options.testLimit as number | null,
+  });
 }
