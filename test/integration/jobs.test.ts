@@ -228,7 +228,7 @@ describe('jobs in worker processes', () => {
       ['failed', 'job-failed'],
     ]);
     expect(results[0].error!.message).toMatch(
-      /^unknown job kind 'fly'; the kinds are train, analyze, import, spectrum, tap, sweep, montecarlo, figure, test\.sleep/,
+      /^unknown job kind 'fly'; the kinds are train, analyze, import, spectrum, tap, sweep, montecarlo, figure, reproduce, test\.sleep/,
     );
     expect(results[1].error!.message).toMatch(/^test\.sleep: ms: .*number/);
     expect(results[2].error!.message).toBe('no luck this time');
