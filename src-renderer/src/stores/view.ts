@@ -24,5 +24,15 @@ export const useViewStore = defineStore('view', () => {
   function toggleShortcuts(open = !shortcutsOpen.value): void {
     shortcutsOpen.value = open;
   }
-  return { tab, panel, show, open, shortcutsOpen, toggleShortcuts };
+  /**
+   * An ONNX file dropped on the start screen before any project was open: the import view takes
+   * its path once a project is (the model is imported into that project's models/).
+   */
+  const pendingImport = ref<string | null>(null);
+  function takePendingImport(): string | null {
+    const p = pendingImport.value;
+    pendingImport.value = null;
+    return p;
+  }
+  return { tab, panel, show, open, shortcutsOpen, toggleShortcuts, pendingImport, takePendingImport };
 });
