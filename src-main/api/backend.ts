@@ -45,6 +45,11 @@ import {
   type SweepReportDto,
   type WeightHistogramsDto,
 } from './contract.ts';
+import { DEFAULT_SETTINGS } from '../core/sweep/cache.ts';
+import { mergeShards } from '../core/sweep/merge.ts';
+import { planSlurmSweep, SLURM_SCRIPT_NAME, writeSlurmSweep } from '../core/sweep/slurmPlan.ts';
+import { slurmOptionProblem } from '../core/sweep/slurmScript.ts';
+import { SweepError } from '../core/sweep/targets.ts';
 import {
   curveDto,
   MONTECARLO_DEFAULT_SWEEPS,
@@ -88,6 +93,7 @@ function mapError(e: unknown): ApiError | null {
   if (e instanceof ProjectLockedError) return new ApiError('conflict', e.message, [e.path]);
   if (e instanceof ProjectError) return new ApiError('failed', e.message, [e.path]);
   if (e instanceof RunError) return new ApiError('failed', e.message);
+  if (e instanceof SweepError) return new ApiError('failed', e.message);
   const name = (e as Error | null)?.name;
   if (
     name &&
@@ -342,6 +348,28 @@ export function createBackend(opts: BackendOptions): Backend {
       return projectDto(info);
     },
 
+    'projects.reproduce': async ({ dir, budget = 'quick', seeds }) => {
+      const abs = resolve(dir);
+      const running = supervisor
+        .list()
+        .find(
+          (j) =>
+            j.kind === 'reproduce' &&
+            (j.status === 'queued' || j.status === 'running') &&
+            targets.get(j.id)?.project === abs,
+        );
+      if (running)
+        throw new ApiError('conflict', `the paper is already being reproduced in ${abs} (job ${running.id})`);
+      // The name the pipeline would give it (core/reproduce/pipeline.ts), so both read the same.
+      const info = existsSync(join(abs, 'spinscope.json'))
+        ? openProject(abs)
+        : createProject(abs, `Reproduction of arXiv:2408.06421 (${budget})`);
+      setCurrent(info.dir);
+      opts.recent.add(info.dir, info.name);
+      const params = { out: info.dir, budget, ...(seeds !== undefined ? { seeds } : {}) };
+      return submit('reproduce', params, `reproduce the paper (${budget})`, { project: info.dir });
+    },
+
     'runs.list': async () => listRuns(project()).map(runDto),
     'runs.create': async ({ name, config: partial }) => {
       const config = resolveConfig(partial, 'training options');
@@ -414,6 +442,53 @@ export function createBackend(opts: BackendOptions): Backend {
       } catch {
         throw new ApiError('failed', `${file} is damaged: run the sweep again to rewrite it`, [file]);
       }
+    },
+    'runs.clusterSweep': async ({ runIds, shards, partition, time, cpus, scratch }) => {
+      const root = project();
+      // The same checks, plan and script as `spinscope slurm` run in the project folder (core/sweep/slurmPlan.ts).
+      const problem = slurmOptionProblem({ partition, time, cpus, count: shards });
+      if (problem) throw new ApiError('bad-request', problem);
+      const chosen = [...new Set(runIds ?? [])].map(findRun);
+      let target = root;
+      if (chosen.length > 0 && chosen.length < listRuns(root).length) {
+        if (chosen.length > 1)
+          throw new ApiError(
+            'bad-request',
+            'a cluster sweep covers one run or the whole project: choose one run, or all of them',
+          );
+        target = chosen[0].dir;
+      }
+      const plan = planSlurmSweep({
+        target,
+        count: shards,
+        partition,
+        time,
+        cpus,
+        scratch: scratch === undefined ? null : resolve(scratch),
+        out: join(root, SLURM_SCRIPT_NAME),
+        workdir: process.cwd(),
+        settings: DEFAULT_SETTINGS,
+      });
+      writeSlurmSweep(plan);
+      return {
+        path: plan.script === null ? null : plan.out,
+        script: plan.script,
+        unfinished: plan.unfinished,
+        shards,
+        submitCommand: plan.submitCommand,
+        mergeCommand: plan.mergeCommand,
+      };
+    },
+    'runs.mergeShards': async ({ dirs }) => {
+      const root = project();
+      const home = join(root, 'analyses', 'shards');
+      if (dirs === undefined && !existsSync(home))
+        throw new ApiError(
+          'not-found',
+          `nothing to merge: ${home} does not exist. Run the exported array on the cluster first; without a shared filesystem, copy the shard folders back and merge that folder`,
+          [home],
+        );
+      return mergeShards(dirs?.map((d) => resolve(d)) ?? [home], root);
     },
 
     'checkpoints.list': async ({ runId }) => checkpointDtos(findRun(runId)),

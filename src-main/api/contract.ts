@@ -132,7 +132,7 @@ export interface JobDto {
   startedAt: string | null;
   endedAt: string | null;
   /** What the job works on, for the UI to link it. */
-  target: { runId?: string; modelId?: string; checkpoint?: number } | null;
+  target: { runId?: string; modelId?: string; checkpoint?: number; project?: string } | null;
 }
 
 /** Contract 4: the analysis report (`spinscope analyze --json`). */
@@ -151,6 +151,30 @@ export interface AnalysisReportDto {
   };
   spectrum: { top: number[] };
   [extra: string]: unknown;
+}
+
+/** A sweep exported for a SLURM cluster (`spinscope slurm PROJECT`, core/sweep/slurmPlan.ts). */
+export interface ClusterSweepDto {
+  /** The sbatch script written into the project; null when every shard is already finished. */
+  path: string | null;
+  script: string | null;
+  /** The shards the script runs (all of them the first time, the unfinished ones later). */
+  unfinished: number[];
+  shards: number;
+  /** `sbatch PATH` (null: nothing to submit) and the merge to run when every task has finished. */
+  submitCommand: string | null;
+  mergeCommand: string;
+}
+
+/** The merge of a sharded sweep into the project (`spinscope merge … --json`, core/sweep/merge.ts). */
+export interface MergeShardsDto {
+  count: number;
+  configHash: string;
+  checkpoints: number;
+  copied: number;
+  unchanged: number;
+  failed: { run: string; step: number; error: string }[];
+  notes: string[];
 }
 
 /** Contract 5: a run's sweep report (`spinscope sweep RUN --json`). */
@@ -456,6 +480,21 @@ export const contract = {
   'projects.close': method<null>()(none),
   'projects.recent': method<RecentDto[]>()(none),
   'projects.rename': method<ProjectDto>()(z.object({ name: z.string().min(1).max(200) }).strict()),
+  /**
+   * "Reproduce the paper" (`spinscope reproduce` as one job, kind `reproduce`): creates the project
+   * in `dir` (or reopens it), makes it the current one and starts the pipeline there; starting it
+   * again on the same folder resumes. The job's target names the project; its result is a
+   * ReproduceJobResult (the runs, report.html).
+   */
+  'projects.reproduce': method<JobDto>()(
+    z
+      .object({
+        dir: path,
+        budget: z.enum(['quick', 'paper', 'tiny']).optional(),
+        seeds: z.number().int().min(1).max(100).optional(),
+      })
+      .strict(),
+  ),
 
   'runs.list': method<RunDto[]>()(none),
   'runs.create': method<{ run: RunDto; job: JobDto }>()(
@@ -467,6 +506,27 @@ export const contract = {
   'runs.metrics': method<MetricsDto>()(z.object({ runId: id }).strict()),
   'runs.sweep': method<JobDto>()(z.object({ runId: id, window: z.string().max(64).optional() }).strict()),
   'runs.sweepReport': method<SweepReportDto | null>()(z.object({ runId: id }).strict()),
+  /**
+   * "Export sweep for a cluster": writes spinscope-sweep.sbatch into the project, as `spinscope
+   * slurm PROJECT --shards … --partition … --time … --cpus … [--scratch]` run in the project folder
+   * would (one run, or the whole project when runIds is absent or names every run).
+   */
+  'runs.clusterSweep': method<ClusterSweepDto>()(
+    z
+      .object({
+        runIds: z.array(id).max(10_000).optional(),
+        shards: z.number().int().min(1).max(100_000),
+        partition: z.string().min(1).max(128),
+        time: z.string().min(1).max(32),
+        cpus: z.number().int().min(1).max(1024),
+        scratch: path.optional(),
+      })
+      .strict(),
+  ),
+  /** Merges the shards in `dirs` (default: the project's analyses/shards) into the project's analyses. */
+  'runs.mergeShards': method<MergeShardsDto>()(
+    z.object({ dirs: z.array(path).min(1).max(10_000).optional() }).strict(),
+  ),
 
   'checkpoints.list': method<CheckpointDto[]>()(z.object({ runId: id }).strict()),
   'checkpoints.analysis': method<AnalysisDto | null>()(

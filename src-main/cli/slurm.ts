@@ -4,8 +4,7 @@
  * Prints the submit command, or with --submit runs sbatch and prints the array job's id.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Command } from './main.ts';
 import { UsageError } from './errors.ts';
@@ -41,7 +40,7 @@ export const slurmCommand: Command = {
     const cpus = Number(values.cpus);
     const partition = values.partition as string;
     const time = values.time as string;
-    const { slurmOptionProblem, slurmScript } = await import('../core/sweep/slurmScript.ts');
+    const { slurmOptionProblem } = await import('../core/sweep/slurmScript.ts');
     const problem = slurmOptionProblem({ partition, time, cpus, count });
     if (problem) throw new UsageError(problem);
     const settings = {
@@ -55,41 +54,29 @@ export const slurmCommand: Command = {
     if (!Number.isInteger(settings.spectrumCount) || settings.spectrumCount < 1)
       throw new UsageError('--top must be a positive integer');
 
-    const { configHash, shardHome, shardStatuses } = await import('../core/sweep/shard.ts');
-    const { resolveTargets, SweepError } = await import('../core/sweep/targets.ts');
-    const { VERSION } = await import('../core/util/version.ts');
+    const { planSlurmSweep, writeSlurmSweep, SLURM_SCRIPT_NAME } = await import('../core/sweep/slurmPlan.ts');
+    const { SweepError } = await import('../core/sweep/targets.ts');
     const target = resolve(positionals[0]);
-    const scratch = typeof values.scratch === 'string' ? resolve(values.scratch) : null;
-    const resolved = resolveTargets([target]);
-    const shardsDir = scratch ?? shardHome(resolved);
-    const statuses = shardStatuses([target], count, { settings, scratch });
-    const todo = statuses.filter((s) => !s.finished).map((s) => s.shard.index);
+    const plan = planSlurmSweep({
+      target,
+      count,
+      partition,
+      time,
+      cpus,
+      scratch: typeof values.scratch === 'string' ? values.scratch : null,
+      out: typeof values.out === 'string' ? values.out : SLURM_SCRIPT_NAME,
+      logs: typeof values.logs === 'string' ? values.logs : undefined,
+      workdir: process.cwd(),
+      settings,
+    });
+    const { out, logs, shardsDir, statuses, unfinished: todo } = plan;
     if (todo.length === 0) {
       console.log(
         `all ${count} shards are finished: merge them with\n  npx spinscope merge ${shardsDir} --into ${target}`,
       );
       return 0;
     }
-    const out = resolve(typeof values.out === 'string' ? values.out : 'spinscope-sweep.sbatch');
-    const logs = resolve(typeof values.logs === 'string' ? values.logs : resolve(dirname(out), 'logs'));
-    const script = slurmScript({
-      target,
-      count,
-      shards: todo,
-      partition,
-      time,
-      cpus,
-      scratch,
-      shardsDir,
-      workdir: process.cwd(),
-      logs,
-      settings,
-      configHash: configHash(settings),
-      version: VERSION,
-    });
-    mkdirSync(dirname(out), { recursive: true });
-    mkdirSync(logs, { recursive: true });
-    writeFileSync(out, script, { mode: 0o755 });
+    writeSlurmSweep(plan);
     const what =
       todo.length === count
         ? `${count} array tasks`

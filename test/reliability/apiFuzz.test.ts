@@ -17,6 +17,8 @@ import { createBackend, type Backend } from '../../src-main/api/backend.ts';
 import { METHODS } from '../../src-main/api/contract.ts';
 import type { RpcResult } from '../../src-main/api/rpc.ts';
 import { createProject, newRunId, RecentProjects, runDir } from '../../src-main/core/project/project.ts';
+import { inProcessAnalyzer } from '../../src-main/core/sweep/analyzers.ts';
+import { sweepShard } from '../../src-main/core/sweep/shard.ts';
 import { resolveConfig } from '../../src-main/core/train/config.ts';
 import { trainRun } from '../../src-main/core/train/run.ts';
 import { JobSupervisor, type WorkerHandle, type WorkerHost } from '../../src-main/jobs/supervisor.ts';
@@ -65,6 +67,8 @@ beforeAll(async () => {
       checkpoints: 3,
     }),
   });
+  // The run's checkpoints as one finished shard (analyses/shards), so runs.mergeShards has something to merge.
+  await sweepShard([project], { index: 0, count: 1 }, { analyzer: inProcessAnalyzer() });
   template = join(tmp, 'template-run');
   cpSync(runDir(project, runId), template, { recursive: true });
   backend = createBackend({
@@ -89,8 +93,15 @@ function seedsFor(method: string): Record<string, unknown>[] {
     'projects.create': [{ dir: 'new-project', name: 'New' }],
     'projects.open': [{ dir: project }],
     'projects.rename': [{ name: 'Renamed' }],
+    'projects.reproduce': [{ dir: 'reproduction', budget: 'tiny', seeds: 1 }],
     'runs.create': [{ name: 'r', config: { arch: '784-8-10', epochs: 1, trainLimit: 200, lr: 0.1 } }],
     'runs.sweep': [{ runId, window: '1:100' }],
+    'runs.clusterSweep': [
+      { shards: 2, partition: 'short', time: '01:00:00', cpus: 2 },
+      { runIds: [runId], shards: 3, partition: 'p', time: '1-00:00:00', cpus: 1, scratch: 'scratch' },
+    ],
+    // `{}` alone would only ever be mutated into a hostile root; deleting `dirs` from this gives it.
+    'runs.mergeShards': [{ dirs: [join(project, 'analyses', 'shards')] }],
     'checkpoints.analysis': [{ runId, step: 0 }],
     'models.import': [{ path: join(template, 'checkpoints', 'step-000000.onnx') }],
     'analyses.start': [{ target: { runId, step: 0 } }, { target: { modelId: 'm' } }],
@@ -107,6 +118,9 @@ describe('API arguments under mutation', () => {
   it(`${INPUTS} mutated calls through the dispatcher each answer a result or a typed, worded error`, async () => {
     const tally = new Tally('API arguments (dispatcher)', 'inputs');
     const methods = [...METHODS, 'no.such.method', '__proto__', 'constructor'];
+    // Methods that answered at least one mutated call successfully: the fuzz must reach the
+    // handlers' success paths, not only their argument checks.
+    const succeeded = new Set<string>();
     const inputs = Array.from({ length: INPUTS }, (_, i): FuzzInput => {
       const method = methods[i % methods.length]!;
       const seeds = seedsFor(method);
@@ -121,6 +135,7 @@ describe('API arguments under mutation', () => {
           if (i % 50 === 0) await backend.dispatch('projects.open', { dir: project });
           const before = unexpected.length;
           const r: RpcResult = await backend.dispatch(method, m.value);
+          if (r.ok) succeeded.add(method);
           if (unexpected.length > before) throw new Error(`internal: ${unexpected[unexpected.length - 1]}`);
           return r;
         },
@@ -143,6 +158,12 @@ describe('API arguments under mutation', () => {
     tally.save(`slowest ${stats.slowestMs.toFixed(0)} ms`);
     expect(tally.failures.slice(0, 10)).toEqual([]);
     expect(unexpected).toEqual([]);
-    expect(tally.row.counts.valid).toBeGreaterThan(100);
+    console.log(
+      `API fuzz: ${succeeded.size} of ${METHODS.length} methods answered a mutated call successfully`,
+    );
+    // A share of the methods, not a count of calls: adding a method reshuffles which mutation each
+    // method gets, and a fixed count of successful calls would drift with it.
+    expect(succeeded.size).toBeGreaterThanOrEqual(Math.ceil(0.4 * METHODS.length));
+    expect(tally.row.counts.valid).toBeGreaterThan(50);
   });
 });

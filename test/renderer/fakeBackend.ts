@@ -22,6 +22,8 @@ import {
   type SweepReportDto,
 } from '../../src-main/api/contract.ts';
 import type { SpinscopeContract } from '../../src-main/api/contract.ts';
+import type { MergeShardsDto } from '../../src-main/api/contract.ts';
+import { shellQuote, slurmOptionProblem, slurmScript } from '../../src-main/core/sweep/slurmScript.ts';
 import {
   ApiError,
   createDispatcher,
@@ -56,6 +58,10 @@ export class FakeBackend {
   /** Bytes received by models.upload, by upload id. */
   readonly uploads = new Map<string, { name: string; bytes: number[] }>();
   readonly montecarlo = new Map<string, MonteCarloDto>();
+  /** What runs.mergeShards answers once shards exist (null: none yet, it fails as the backend does). */
+  mergeOutcome: MergeShardsDto | null = null;
+  /** What each job has logged so far, by job id (jobs.log answers its tail). */
+  readonly logs = new Map<string, string[]>();
   /** What a job writes when it completes (set by a test before finishing it). */
   readonly onComplete = new Map<string, () => void>();
   /** Every call the UI made, in order, with its (validated) argument. */
@@ -282,6 +288,22 @@ export class FakeBackend {
       },
       'projects.recent': async () => structuredClone(this.recent),
       'projects.rename': notHere,
+      'projects.reproduce': async ({ dir, budget = 'quick' }) => {
+        const running = [...this.jobs.values()].find(
+          (j) =>
+            j.kind === 'reproduce' &&
+            j.target?.project === dir &&
+            (j.status === 'queued' || j.status === 'running'),
+        );
+        if (running) throw new ApiError('conflict', `the paper is already being reproduced in ${dir}`);
+        const known = this.recent.find((x) => x.dir === dir);
+        const name = known?.name ?? `Reproduction of arXiv:2408.06421 (${budget})`;
+        if (this.project?.dir !== dir) this.openProject(dir, name);
+        if (!known) this.recent.unshift({ dir, name, openedAt: NOW, exists: true });
+        return structuredClone(
+          this.newJobOn('reproduce', `reproduce the paper (${budget})`, { project: dir }),
+        );
+      },
       'runs.list': async () => structuredClone([...this.runs.values()]),
       'runs.create': async ({ config }) => {
         this.projectDto();
@@ -340,6 +362,46 @@ export class FakeBackend {
         return structuredClone(this.newJob('sweep', `sweep ${runId}`, runId));
       },
       'runs.sweepReport': async ({ runId }) => structuredClone(this.sweeps.get(runId) ?? null),
+      'runs.clusterSweep': async ({ runIds, shards, partition, time, cpus, scratch }) => {
+        // The backend's checks and script (core/sweep/slurmScript.ts), without reading shard manifests.
+        const problem = slurmOptionProblem({ partition, time, cpus, count: shards });
+        if (problem) throw new ApiError('bad-request', problem);
+        for (const r of runIds ?? []) this.run(r);
+        const root = this.project?.dir ?? '/project';
+        const shardsDir = scratch ?? `${root}/analyses/shards`;
+        const path = `${root}/spinscope-sweep.sbatch`;
+        const script = slurmScript({
+          target: root,
+          count: shards,
+          partition,
+          time,
+          cpus,
+          scratch: scratch ?? null,
+          shardsDir,
+          workdir: '/opt/spinscope',
+          logs: `${root}/logs`,
+          settings: { tMin: null, epsilon: 0, spectrumCount: 10 },
+          configHash: 'fake-config-hash',
+          version: '0.0.0-fake',
+        });
+        return {
+          path,
+          script,
+          unfinished: [...Array(shards).keys()],
+          shards,
+          submitCommand: `sbatch ${shellQuote(path)}`,
+          mergeCommand: `npx spinscope merge ${shellQuote(shardsDir)} --into ${shellQuote(root)}`,
+        };
+      },
+      'runs.mergeShards': async () => {
+        const home = `${this.project?.dir ?? '/project'}/analyses/shards`;
+        if (!this.mergeOutcome)
+          throw new ApiError(
+            'not-found',
+            `nothing to merge: ${home} does not exist. Run the exported array on the cluster first`,
+          );
+        return structuredClone(this.mergeOutcome);
+      },
       'checkpoints.list': async ({ runId }) => structuredClone(this.run(runId).checkpoints),
       'checkpoints.analysis': async () => null,
       'checkpoints.curve': async ({ runId, step }) => {
@@ -444,7 +506,11 @@ export class FakeBackend {
         if (!job) throw new ApiError('not-found', `no job '${jobId}'`);
         return this.cancelJob(job);
       },
-      'jobs.log': async () => [],
+      'jobs.log': async ({ jobId, tail }) => {
+        this.job(jobId);
+        const lines = this.logs.get(jobId) ?? [];
+        return tail ? lines.slice(-tail) : [...lines];
+      },
     };
   }
 }

@@ -21,6 +21,8 @@ import type { ImportResult } from '../project/models.ts';
 import type { SweepReport, SweepSetReport } from '../sweep/report.ts';
 import type { PhaseDiagram } from '../spin/phaseDiagram.ts';
 import type { BundleResult } from '../figures/bundle.ts';
+import type { ReproduceJobResult } from '../reproduce/job.ts';
+import { BUDGET_NAMES } from '../reproduce/budget.ts';
 import { figureSpecSchema } from '../figures/spec.ts';
 import type { MonteCarloReport } from '../montecarlo/report.ts';
 import type { TrainRequest, TrainSummary } from '../train/run.ts';
@@ -264,6 +266,20 @@ export const figureParamsSchema = z
   .strict();
 
 export type FigureJobParams = z.input<typeof figureParamsSchema>;
+
+/**
+ * `reproduce`: the pipeline of `spinscope reproduce` (core/reproduce/) into the project folder
+ * `out`, its own jobs run inside this worker (core/reproduce/job.ts says why); starting it again
+ * on the same folder resumes. Result: a ReproduceJobResult.
+ */
+export const reproduceParamsSchema = z
+  .object({
+    out: absolutePath,
+    budget: z.enum(BUDGET_NAMES).default('quick'),
+    seeds: z.number().int().min(1).max(100).optional(),
+  })
+  .strict();
+export type ReproduceJobParams = z.input<typeof reproduceParamsSchema>;
 export type AnalyzeJobParams = z.input<typeof analyzeParamsSchema>;
 export type MonteCarloJobParams = z.input<typeof montecarloParamsSchema>;
 export type SweepJobParams = z.input<typeof sweepParamsSchema>;
@@ -282,6 +298,7 @@ export interface JobTypes {
   sweep: { params: SweepJobParams; result: SweepReport | SweepSetReport };
   montecarlo: { params: MonteCarloJobParams; result: MonteCarloReport };
   figure: { params: FigureJobParams; result: BundleResult };
+  reproduce: { params: ReproduceJobParams; result: ReproduceJobResult };
   'test.sleep': { params: TestSleepJobParams; result: { sleptMs: number; steps: number } };
   'test.busy': { params: TestSleepJobParams; result: { busyMs: number; steps: number } };
   'test.crash': { params: Record<string, never>; result: never };
@@ -300,6 +317,7 @@ export const JOB_KINDS = [
   'sweep',
   'montecarlo',
   'figure',
+  'reproduce',
 ] as const;
 export const TEST_JOB_KINDS = [
   'test.sleep',
@@ -537,6 +555,11 @@ const JOBS: Record<JobKindName, JobDefinition> = {
     });
     ctx.log?.(`wrote ${result.files.length} files to ${p.out}`);
     return result;
+  }),
+
+  reproduce: job(reproduceParamsSchema, async (p, ctx) => {
+    const { reproduceJob } = await import('../reproduce/job.ts'); // loads onnxruntime with training
+    return reproduceJob(p, ctx);
   }),
 
   'test.sleep': job(testSleepParamsSchema, async ({ ms, steps }, ctx) => {

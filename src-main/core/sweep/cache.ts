@@ -22,20 +22,11 @@ import { writeJsonAtomic } from '../project/atomic.ts';
 import { readNpyFile, writeNpyFile } from '../project/arrayFiles.ts';
 import type { AnalysisReport } from '../spin/analysis.ts';
 import { VERSION } from '../util/version.ts';
+import type { AnalysisSettings } from './settings.ts';
 
 export const CHECKPOINT_CACHE_SCHEMA = 'spinscope.sweep-checkpoint/1';
 
-/** The analysis options that change a result (as the `analyze` job kind takes them). */
-export interface AnalysisSettings {
-  /** Lowest temperature T of the scan; null: the analysis default, T_replica/4. */
-  tMin: number | null;
-  /** Ordered if min λ_min < −epsilon. */
-  epsilon: number;
-  /** How many of the largest eigenvalues of J. */
-  spectrumCount: number;
-}
-
-export const DEFAULT_SETTINGS: AnalysisSettings = { tMin: null, epsilon: 0, spectrumCount: 10 };
+export { DEFAULT_SETTINGS, type AnalysisSettings } from './settings.ts';
 
 /** What a checkpoint file was when it was analysed. */
 export interface FileFacts {

@@ -8,7 +8,7 @@
  * The text is a pure function of the options (no dates, no host names): the same sweep gives the
  * same script.
  */
-import type { AnalysisSettings } from './cache.ts';
+import type { AnalysisSettings } from './settings.ts';
 
 export interface SlurmScriptOptions {
   /** The project, run or checkpoint folder (absolute). */

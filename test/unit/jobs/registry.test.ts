@@ -39,6 +39,7 @@ describe('job kinds', () => {
       'sweep',
       'montecarlo',
       'figure',
+      'reproduce',
     ]);
     expect(availableJobKinds(testEnv)).toEqual([
       'train',
@@ -49,6 +50,7 @@ describe('job kinds', () => {
       'sweep',
       'montecarlo',
       'figure',
+      'reproduce',
       'test.sleep',
       'test.busy',
       'test.crash',
@@ -62,7 +64,7 @@ describe('job kinds', () => {
     const e = await requestError(runJob('trian', {}, {}, {}));
     expect(e.code).toBe('unknown-kind');
     expect(e.message).toBe(
-      "unknown job kind 'trian'; the kinds are train, analyze, import, spectrum, tap, sweep, montecarlo, figure",
+      "unknown job kind 'trian'; the kinds are train, analyze, import, spectrum, tap, sweep, montecarlo, figure, reproduce",
     );
     const t = await requestError(runJob('test.crash', {}, {}, {}));
     expect(t.message).toContain('SPINSCOPE_TEST_JOBS=1');
