@@ -248,7 +248,13 @@ describe('the workbench served by spinscope serve', () => {
 
     await expect.poll(() => resumed.getAttribute('data-status'), { timeout: RUN_TIMEOUT }).toBe('completed');
     await expect.poll(() => runStatus(runId), { timeout: 30_000 }).toBe('completed');
-    expect(await byTestId('run-step', runRow(runId)).textContent()).toMatch(/^(\d+) \/ \1$/);
+    // The row reads "completed" from the job at once; its step comes from run.json with the refresh
+    // the job's end triggers, a moment later.
+    await expect
+      .poll(async () => (await byTestId('run-step', runRow(runId)).textContent())?.trim(), {
+        timeout: 10_000,
+      })
+      .toMatch(/^(\d+) \/ \1$/);
   });
 
   it("lists the first run's checkpoints with their test accuracy", async () => {
@@ -296,6 +302,29 @@ describe('the workbench served by spinscope serve', () => {
       .poll(shown)
       .toBe(`${windowed.exponent.toPrecision(4)} ± ${windowed.exponentStderr!.toPrecision(4)}`);
     await screenshot('08-dashboard-window');
+
+    // Chart update time in Chromium (issue 6: < 200 ms): move the handle, then wait two animation
+    // frames — Vue patches the DOM and ECharts draws in the first frame after the change.
+    const timings = await page.evaluate(async (last: number) => {
+      const input = document.querySelector<HTMLInputElement>('[data-testid="window-from-range"]')!;
+      const frame = (): Promise<void> => new Promise((r) => requestAnimationFrame(() => r()));
+      const out: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        const t0 = performance.now();
+        input.value = String(i % 2 === 0 ? 0 : Math.floor(last / 3));
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        await frame();
+        await frame();
+        out.push(performance.now() - t0);
+      }
+      return out;
+    }, steps.length - 1);
+    const median = [...timings].sort((a, b) => a - b)[Math.floor(timings.length / 2)];
+    console.log(
+      `dashboard: re-fit + T_c(t) chart update ${median.toFixed(0)} ms median, ${Math.max(...timings).toFixed(0)} ms max (${steps.length} checkpoints)`,
+    );
+    // Generous bound for a loaded CI machine; the median is reported above.
+    expect(median).toBeLessThan(1000);
   });
 
   it("opens a checkpoint's λ_min(T), computes its spectrum, and walks through training with the arrows", async () => {
