@@ -12,7 +12,7 @@ import type {
 } from '../../../src-main/core/figures/figureData.ts';
 import type { CurveView } from '../compare.ts';
 import type { FigureRequest } from './figureSpecs.ts';
-import { num, tickLabel } from './options.ts';
+import { num, tickLabel, verticalMarks } from './options.ts';
 import type { ChartStyle } from './style.ts';
 
 export interface Named<T> {
@@ -85,14 +85,7 @@ export function lambdaOverlayOption(curves: readonly Named<CurveView>[], style: 
       itemStyle: { color: c[i % c.length] },
       data: s.value.T.map((t, j) => [t, s.value.lambda[j]]),
       markLine: {
-        silent: true,
-        symbol: 'none',
-        label: {
-          color: style.text,
-          fontFamily: style.fontFamily,
-          formatter: '{b}',
-          position: 'insideEndTop',
-        },
+        ...verticalMarks(style),
         data: [
           {
             name: `T_c = ${num(s.value.tc)}`,

@@ -8,7 +8,7 @@
  */
 import type { EChartsOption } from 'echarts';
 import type { EstimateDto, MonteCarloDto, MonteCarloTemperatureDto } from '../../../src-main/api/contract.ts';
-import { axis, legend, num, PLOT_TOP, textStyle, title, tooltip } from './options.ts';
+import { axis, legend, num, PLOT_TOP, textStyle, title, tooltip, verticalMarks } from './options.ts';
 import type { ChartStyle } from './style.ts';
 
 type Report = MonteCarloDto['report'];
@@ -172,14 +172,7 @@ export function monteCarloObservableOption(
         ...(i === 0 && marks.length
           ? {
               markLine: {
-                silent: true,
-                symbol: 'none',
-                label: {
-                  color: style.text,
-                  fontFamily: style.fontFamily,
-                  formatter: '{b}',
-                  position: 'insideEndTop',
-                },
+                ...verticalMarks(style),
                 data: marks.map((m) => ({
                   name: m.name,
                   xAxis: m.T,

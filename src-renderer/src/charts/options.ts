@@ -88,6 +88,18 @@ export function tooltip(style: ChartStyle, extra: Record<string, unknown> = {}):
 }
 
 /** 4 significant digits, as the tables. */
+/**
+ * The common part of a markLine of vertical reference lines (T_c, the bulk edge, …): not
+ * interactive, no end symbols, each line labelled with its name at its top.
+ */
+export function verticalMarks(style: ChartStyle) {
+  return {
+    silent: true,
+    symbol: 'none',
+    label: { color: style.text, fontFamily: style.fontFamily, formatter: '{b}', position: 'insideEndTop' },
+  } as const;
+}
+
 export function num(x: number): string {
   return Number.isFinite(x) ? x.toPrecision(4) : String(x);
 }
@@ -338,14 +350,7 @@ export function lambdaCurveOption(curve: LambdaCurveDto, style: ChartStyle): ECh
         itemStyle: { color: style.primary },
         data: curve.T.map((t, i) => [t, curve.lambda[i]]),
         markLine: {
-          silent: true,
-          symbol: 'none',
-          label: {
-            color: style.text,
-            fontFamily: style.fontFamily,
-            formatter: '{b}',
-            position: 'insideEndTop',
-          },
+          ...verticalMarks(style),
           data: [
             { name: `T_c = ${num(curve.tc)}`, xAxis: curve.tc, lineStyle: { color: style.fit, width: 2 } },
             { name: 'λ = 0', yAxis: 0, lineStyle: { color: style.axis, type: 'dashed' } },
@@ -398,14 +403,7 @@ export function spectrumOption(spectrum: SpectrumDto, style: ChartStyle): EChart
         // Empty bins have no place on a log axis: gaps.
         data: centres.map((c, i) => [c, histogram.density[i] > 0 ? histogram.density[i] : null]),
         markLine: {
-          silent: true,
-          symbol: 'none',
-          label: {
-            color: style.text,
-            fontFamily: style.fontFamily,
-            formatter: '{b}',
-            position: 'insideEndTop',
-          },
+          ...verticalMarks(style),
           lineStyle: { color: style.fit, type: 'dashed', width: 1.5 },
           data: [
             { name: edgeName, xAxis: edge.value },
@@ -672,14 +670,7 @@ export function spectrumEvolutionOption(
         areaStyle: { color: style.primary, opacity: 0.12 },
         data: series(data.shown),
         markLine: {
-          silent: true,
-          symbol: 'none',
-          label: {
-            color: style.text,
-            fontFamily: style.fontFamily,
-            formatter: '{b}',
-            position: 'insideEndTop',
-          },
+          ...verticalMarks(style),
           lineStyle: { color: style.fit, type: 'dashed', width: 1.5 },
           data: [
             { name: 'bulk edge', xAxis: edge.value },
