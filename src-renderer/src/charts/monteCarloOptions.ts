@@ -8,7 +8,7 @@
  */
 import type { EChartsOption } from 'echarts';
 import type { EstimateDto, MonteCarloDto, MonteCarloTemperatureDto } from '../../../src-main/api/contract.ts';
-import { axis, legend, num, PLOT_TOP, textStyle, title, tooltip, verticalMarks } from './options.ts';
+import { axis, chartBase, legend, num, PLOT_TOP, title, tooltip, verticalMarks } from './options.ts';
 import type { ChartStyle } from './style.ts';
 
 type Report = MonteCarloDto['report'];
@@ -142,9 +142,7 @@ export function monteCarloObservableOption(
   const marks = tcMarks(data.report);
   const range = temperatureRange(data.report);
   return {
-    backgroundColor: style.background,
-    textStyle: textStyle(style),
-    animation: false,
+    ...chartBase(style),
     title: title(style, `${spec.title}, step ${data.step}`, spec.subtitle),
     legend: legend(style),
     tooltip: tooltip(style, {
@@ -219,9 +217,7 @@ export function overlapDistributionOption(
   // Cold to hot: from the ordered colour to the paramagnet's muted one.
   const colours = [style.fit, style.marker, style.secondary, style.primary];
   return {
-    backgroundColor: style.background,
-    textStyle: textStyle(style),
-    animation: false,
+    ...chartBase(style),
     title: title(
       style,
       `Overlap distribution P(q), step ${data.step}`,
@@ -258,9 +254,7 @@ export function swapAcceptanceOption(
     pair: s.T,
   }));
   return {
-    backgroundColor: style.background,
-    textStyle: textStyle(style),
-    animation: false,
+    ...chartBase(style),
     title: title(
       style,
       `Replica-exchange acceptance, step ${data.step}`,

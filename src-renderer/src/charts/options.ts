@@ -88,6 +88,11 @@ export function tooltip(style: ChartStyle, extra: Record<string, unknown> = {}):
 }
 
 /** 4 significant digits, as the tables. */
+/** What every chart shares: the theme's background and text, and no animation (numbers, not show). */
+export function chartBase(style: ChartStyle) {
+  return { backgroundColor: style.background, textStyle: textStyle(style), animation: false } as const;
+}
+
 /**
  * The common part of a markLine of vertical reference lines (T_c, the bulk edge, …): not
  * interactive, no end symbols, each line labelled with its name at its top.
@@ -169,9 +174,7 @@ export function trainingCurvesOption(
   });
   const smoothed = view.smoothing > 0;
   return {
-    backgroundColor: style.background,
-    textStyle: textStyle(style),
-    animation: false,
+    ...chartBase(style),
     title: title(
       style,
       'Training',
@@ -258,9 +261,7 @@ export function tcOption(
     ps.map((p) => ({ value: [p.step, p.tc], symbol: symbolOf(p), phase: p.phase }));
   const fit = data.fit;
   return {
-    backgroundColor: style.background,
-    textStyle: textStyle(style),
-    animation: false,
+    ...chartBase(style),
     title: title(
       style,
       'T_c(t)',
@@ -324,9 +325,7 @@ export function tcOption(
 export function lambdaCurveOption(curve: LambdaCurveDto, style: ChartStyle): EChartsOption {
   const crossing = curve.phase === 'ordered' ? 'first crossing of 0' : 'touching 0 (minimum)';
   return {
-    backgroundColor: style.background,
-    textStyle: textStyle(style),
-    animation: false,
+    ...chartBase(style),
     title: title(
       style,
       `λ_min(T), step ${curve.step}`,
@@ -373,9 +372,7 @@ export function spectrumOption(spectrum: SpectrumDto, style: ChartStyle): EChart
       ? `bulk edge of step ${spectrum.referenceStep ?? 0}`
       : 'bulk edge (shuffled weights)';
   return {
-    backgroundColor: style.background,
-    textStyle: textStyle(style),
-    animation: false,
+    ...chartBase(style),
     title: title(
       style,
       `Spectrum of J, step ${spectrum.step}`,
@@ -549,9 +546,7 @@ export function phaseDiagramOption(
     .sort((a, b) => a[0] - b[0]);
   const phasesShown = [...new Set(cells.map((c) => c.phase))];
   return {
-    backgroundColor: style.background,
-    textStyle: textStyle(style),
-    animation: false,
+    ...chartBase(style),
     title: title(
       style,
       'Phase diagram',
@@ -629,9 +624,7 @@ export function spectrumEvolutionOption(
     .map((s) => s.report.density.histogram.floor);
   const { edge, outliers } = data.shown.report.density;
   return {
-    backgroundColor: style.background,
-    textStyle: textStyle(style),
-    animation: false,
+    ...chartBase(style),
     title: title(
       style,
       `Spectrum of J at step ${data.shown.step}`,
@@ -686,9 +679,7 @@ export function spectrumEvolutionOption(
 export function spectrumTrendOption(spectra: readonly SpectrumDto[], style: ChartStyle): EChartsOption {
   const shown = spectra.filter((s) => s.step > 0);
   return {
-    backgroundColor: style.background,
-    textStyle: textStyle(style),
-    animation: false,
+    ...chartBase(style),
     title: title(style, 'Largest eigenvalue of J through training', 'step 0 off the log axis'),
     legend: legend(style),
     tooltip: tooltip(style, { trigger: 'axis', valueFormatter: (v: unknown) => num(Number(v)) }),
